@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { isKysoError } from '@kyso/core';
+import { demo } from './commands/demo.js';
+import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
+
+const VERSION = '0.0.0';
+
+const HELP = `kyso — ký số và kiểm tra chữ ký số chuyên dùng công vụ / sign and verify Vietnamese public-service signatures
+
+Cách dùng / Usage:
+  kyso demo [--json] [--keep] [--lang vi|en]   tạo PKI thử nghiệm và in chuỗi chứng thư / build the test PKI and print its chain
+  kyso --version
+  kyso --help
+
+Mã thoát / Exit codes: 0 đạt / passed, 1 không đạt / failed, 2 đầu vào không dùng được / unusable input
+`;
+
+/**
+ * Runs the kyso command line with `argv` (without `node` and the script) and returns the exit code.
+ * Never throws: unusable input is exit 2 with a message on stderr, and no stack trace.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(HELP);
+      return command === undefined ? EXIT.unusable : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    switch (command) {
+      case 'demo': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            json: { type: 'boolean', default: false },
+            keep: { type: 'boolean', default: false },
+            lang: { type: 'string' },
+          },
+          strict: true,
+        });
+        return await demo({ json: values.json, keep: values.keep, lang: pickLang(values.lang, io.env) }, io);
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"; try kyso --help`);
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (isKysoError(error)) {
+    io.stderr(`kyso: ${error.code}: ${error.messageVi}\nkyso: ${error.code}: ${error.message}\n`);
+    return EXIT.unusable;
+  }
+  if (
+    error instanceof UsageError ||
+    (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
+    io.stderr(`kyso: lỗi tham số / usage error: ${error.message}\n`);
+    return EXIT.unusable;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`kyso: lỗi không mong đợi / unexpected error: ${message}\n`);
+  return EXIT.unusable;
+}

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../src/index.js';
+
+function capture(env: CliIo['env'] = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('kyso demo', () => {
+  it('builds the test PKI and prints the chain in Vietnamese by default', async () => {
+    const c = capture();
+    expect(await runCli(['demo'], c.io)).toBe(0);
+    const text = c.out();
+    expect(text).toContain('[CA gốc] Kyso TEST RootCA chuyên dùng Chính phủ');
+    expect(text).toContain('└─ [CA trung gian] Kyso TEST CA phục vụ các cơ quan Nhà nước');
+    expect(text).toMatch(/\[cá nhân\] Nguyễn Văn An\s+\(còn hiệu lực/);
+    expect(text).toMatch(/Phạm Thị Dung\s+\(đã bị thu hồi/);
+    expect(text).toMatch(/Trần Thị Bình\s+\(đã hết hạn/);
+    expect(text).toMatch(/keyCompromise/);
+    expect(text).toContain('Đã xóa thư mục tạm.');
+  });
+
+  it('speaks English with --lang en and removes its directory', async () => {
+    const c = capture();
+    expect(await runCli(['demo', '--lang', 'en'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/\[personal\] Nguyễn Văn An\s+\(valid/);
+    const dir = /Built with OpenSSL in (\S+)/.exec(c.out())?.[1] ?? '';
+    expect(dir).not.toBe('');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('prints the hierarchy as JSON with --json', async () => {
+    const c = capture();
+    expect(await runCli(['demo', '--json'], c.io)).toBe(0);
+    const data = JSON.parse(c.out());
+    expect(data.root.subject).toContain('CN=Kyso TEST RootCA chuyên dùng Chính phủ');
+    const statuses = Object.fromEntries(
+      data.leaves.map((l: { name: string; status: string }) => [l.name, l.status]),
+    );
+    expect(statuses).toMatchObject({
+      personal: 'valid',
+      expired: 'expired',
+      'not-yet-valid': 'notYetValid',
+      'revoked-key-compromise': 'revoked',
+      'revoked-superseded': 'revoked',
+    });
+    expect(data.lookalike[0].subject).toEqual(data.root.subject);
+    expect(data.lookalike[0].fingerprint256).not.toBe(data.root.fingerprint256);
+  });
+});
+
+describe('kyso usage errors', () => {
+  it('exits 2 with a bilingual message for an unknown command or option, without a stack trace', async () => {
+    const c = capture();
+    expect(await runCli(['frobnicate'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/lỗi tham số \/ usage error: unknown command "frobnicate"/);
+    const d = capture();
+    expect(await runCli(['demo', '--nope'], d.io)).toBe(2);
+    expect(d.err()).not.toMatch(/\n\s+at /);
+    const e = capture();
+    expect(await runCli(['demo', '--lang', 'fr'], e.io)).toBe(2);
+    expect(e.err()).toContain('--lang must be vi or en');
+  });
+});
+
+describe('the built kyso binary', () => {
+  it('runs as a program and prints its version', () => {
+    const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+    expect(existsSync(bin), 'run pnpm build first: the cli test needs dist/bin.js').toBe(true);
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * `@kyso/testkit` (private): the real components kyso's tests need, each started and stopped by the
+ * test that uses it, in a fresh temporary directory, on 127.0.0.1 with a port the system chose.
+ *
+ * @packageDocumentation
+ */
+
+export type { LoopbackRequest, LoopbackResponse, LoopbackServer } from './loopback-server.js';
+export { startLoopbackServer } from './loopback-server.js';
+export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
+export { startOcspResponder } from './ocsp.js';
+export type {
+  CertificateProfile,
+  IssuedCertificate,
+  IssueOptions,
+  KeyType,
+  PkiUrls,
+  RevocationReason,
+  SubjectField,
+  TestPkiOptions,
+} from './pki.js';
+export { createTestPki, personalSubject, TEST_SUBJECTS, TestCa, TestPki } from './pki.js';
+export type { SoftHsmToken, SoftHsmTokenOptions, TokenKey } from './softhsm.js';
+export { createSoftHsmToken, SOFTHSM_MODULE_CANDIDATES, softHsmModulePath } from './softhsm.js';
+export type { RunOptions, RunResult, ToolName } from './tools.js';
+export {
+  CommandFailedError,
+  MissingToolError,
+  makeTempDir,
+  requireTool,
+  run,
+  SerialQueue,
+  TOOL_PACKAGES,
+} from './tools.js';
+export type { TimestampAuthority, TimestampAuthorityOptions } from './tsa.js';
+export { startTimestampAuthority, TEST_TSA_POLICY } from './tsa.js';

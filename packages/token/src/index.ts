@@ -1,0 +1,10 @@
+/**
+ * `@kyso/token`: PKCS#11 hardware tokens (PKI Token, SIM PKI) as kyso Signers.
+ *
+ * @packageDocumentation
+ */
+
+export type { TokenErrorCode } from './errors.js';
+export { TokenError } from './errors.js';
+export type { ModulePathSource, ResolveModuleOptions } from './module-locations.js';
+export { KNOWN_MODULE_LOCATIONS, resolveModulePath } from './module-locations.js';

@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+import { entriesFromExports } from '../../scripts/tsup-entries';
+
+export default defineConfig({
+  entry: entriesFromExports(process.cwd()),
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+});

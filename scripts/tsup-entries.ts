@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The build's entries, read from the package's `exports` map so that the map is the one place an
+ * entry is declared: `"."` builds `src/index.ts`, `"./node"` builds `src/node.ts`, and so on.
+ */
+export function entriesFromExports(packageDir: string): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    exports: Record<string, unknown>;
+    bin?: Record<string, string>;
+  };
+  const entries: Record<string, string> = {};
+  for (const key of Object.keys(pkg.exports)) {
+    if (key === './package.json') continue;
+    const name = key === '.' ? 'index' : key.slice(2);
+    entries[name] = `src/${name}.ts`;
+  }
+  for (const target of Object.values(pkg.bin ?? {})) {
+    const name = target.replace(/^\.\/dist\//, '').replace(/\.js$/, '');
+    entries[name] = `src/${name}.ts`;
+  }
+  return entries;
+}
