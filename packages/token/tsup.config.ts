@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
-import { entriesFromExports } from '../../scripts/tsup-entries';
+import { kysoTsupConfig } from '../../scripts/tsup-shared';
 
-export default defineConfig({
-  entry: entriesFromExports(process.cwd()),
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
+export default kysoTsupConfig();

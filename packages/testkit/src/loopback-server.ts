@@ -31,10 +31,11 @@ const MAX_BODY = 1024 * 1024;
 
 /**
  * Starts an HTTP server on 127.0.0.1 with a port the system chose, answering every request with
- * `handler`. Request bodies over 1 MiB are refused with 413.
+ * `handler`. Request bodies over 1 MiB are refused with 413. `onStop` runs once the port is closed.
  */
 export async function startLoopbackServer(
   handler: (request: LoopbackRequest) => Promise<LoopbackResponse>,
+  options: { onStop?: () => void } = {},
 ): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   let requestCount = 0;
@@ -89,7 +90,10 @@ export async function startLoopbackServer(
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          options.onStop?.();
+          resolve();
+        });
       }),
   };
 }

@@ -30,56 +30,45 @@ export async function startOcspResponder(
   const signer = options.signer ?? ca.certificate;
   const work = makeTempDir('ocsp');
   let counter = 0;
-  const server = await startLoopbackServer(async (request) => {
-    const der = requestBytes(request.method, request.path, request.body);
-    if (!der) return { status: 400, contentType: 'text/plain', body: 'not an OCSP request' };
-    counter += 1;
-    const reqPath = join(work, `req-${counter}.der`);
-    const respPath = join(work, `resp-${counter}.der`);
-    writeFileSync(reqPath, der);
-    try {
-      await run('openssl', [
-        'ocsp',
-        '-index',
-        ca.indexPath,
-        '-CA',
-        ca.certificate.certPath,
-        '-rsigner',
-        signer.certPath,
-        '-rkey',
-        signer.keyPath,
-        '-ndays',
-        String(options.validityDays ?? 1),
-        '-reqin',
-        reqPath,
-        '-respout',
-        respPath,
-      ]);
-      return {
-        status: 200,
-        contentType: 'application/ocsp-response',
-        body: new Uint8Array(readFileSync(respPath)),
-      };
-    } finally {
-      rmSync(reqPath, { force: true });
-      rmSync(respPath, { force: true });
-    }
-  });
-  return {
-    get url() {
-      return server.url;
+  const server = await startLoopbackServer(
+    async (request) => {
+      const der = requestBytes(request.method, request.path, request.body);
+      if (!der) return { status: 400, contentType: 'text/plain', body: 'not an OCSP request' };
+      counter += 1;
+      const reqPath = join(work, `req-${counter}.der`);
+      const respPath = join(work, `resp-${counter}.der`);
+      writeFileSync(reqPath, der);
+      try {
+        await run('openssl', [
+          'ocsp',
+          '-index',
+          ca.indexPath,
+          '-CA',
+          ca.certificate.certPath,
+          '-rsigner',
+          signer.certPath,
+          '-rkey',
+          signer.keyPath,
+          '-ndays',
+          String(options.validityDays ?? 1),
+          '-reqin',
+          reqPath,
+          '-respout',
+          respPath,
+        ]);
+        return {
+          status: 200,
+          contentType: 'application/ocsp-response',
+          body: new Uint8Array(readFileSync(respPath)),
+        };
+      } finally {
+        rmSync(reqPath, { force: true });
+        rmSync(respPath, { force: true });
+      }
     },
-    get port() {
-      return server.port;
-    },
-    get requestCount() {
-      return server.requestCount;
-    },
-    async stop() {
-      await server.stop();
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
+    { onStop: () => rmSync(work, { recursive: true, force: true }) },
+  );
+  return server;
 }
 
 function requestBytes(method: string, path: string, body: Uint8Array): Uint8Array | null {

@@ -187,20 +187,7 @@ export class TestCa {
    */
   async revoke(cert: IssuedCertificate, reason: RevocationReason, time: Date = new Date()): Promise<void> {
     await this.queue.enqueue(async () => {
-      await run('openssl', [
-        'ca',
-        '-batch',
-        '-config',
-        this.configPath,
-        '-cert',
-        this.certificate.certPath,
-        '-keyfile',
-        this.certificate.keyPath,
-        '-revoke',
-        cert.certPath,
-        '-crl_reason',
-        reason,
-      ]);
+      await run('openssl', [...this.caArgs(), '-revoke', cert.certPath, '-crl_reason', reason]);
       // `openssl ca` stamps the revocation with the current clock; tests need chosen times.
       const lines = readFileSync(this.indexPath, 'utf8').split('\n');
       const patched = lines.map((line) => {
@@ -213,6 +200,20 @@ export class TestCa {
       writeFileSync(this.indexPath, patched.join('\n'));
     });
     await this.updateCrl();
+  }
+
+  /** `openssl ca` with this CA's configuration, certificate and key. */
+  private caArgs(): string[] {
+    return [
+      'ca',
+      '-batch',
+      '-config',
+      this.configPath,
+      '-cert',
+      this.certificate.certPath,
+      '-keyfile',
+      this.certificate.keyPath,
+    ];
   }
 
   /** The revocations in the CA's index: serial (hex), time and reason. */
@@ -230,21 +231,7 @@ export class TestCa {
   /** Issues a fresh CRL (next update in `days` days, default 7) in PEM and DER. */
   async updateCrl(days = 7): Promise<void> {
     await this.queue.enqueue(async () => {
-      await run('openssl', [
-        'ca',
-        '-batch',
-        '-config',
-        this.configPath,
-        '-cert',
-        this.certificate.certPath,
-        '-keyfile',
-        this.certificate.keyPath,
-        '-gencrl',
-        '-crldays',
-        String(days),
-        '-out',
-        this.crlPath,
-      ]);
+      await run('openssl', [...this.caArgs(), '-gencrl', '-crldays', String(days), '-out', this.crlPath]);
       await run('openssl', ['crl', '-in', this.crlPath, '-outform', 'DER', '-out', this.crlDerPath]);
     });
     this.crlPem = readFileSync(this.crlPath, 'utf8');

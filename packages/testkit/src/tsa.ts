@@ -38,44 +38,32 @@ export async function startTimestampAuthority(
   let counter = 0;
   // `openssl ts -reply` increments the serial file: one reply at a time.
   const queue = new SerialQueue();
-  const server = await startLoopbackServer(async (request) => {
-    if (request.method !== 'POST' || request.body.length === 0) {
-      return { status: 400, contentType: 'text/plain', body: 'POST an application/timestamp-query' };
-    }
-    counter += 1;
-    const queryPath = join(work, `query-${counter}.tsq`);
-    const replyPath = join(work, `reply-${counter}.tsr`);
-    writeFileSync(queryPath, request.body);
-    try {
-      await queue.enqueue(() =>
-        run('openssl', ['ts', '-reply', '-config', configPath, '-queryfile', queryPath, '-out', replyPath]),
-      );
-      return {
-        status: 200,
-        contentType: 'application/timestamp-reply',
-        body: new Uint8Array(readFileSync(replyPath)),
-      };
-    } finally {
-      rmSync(queryPath, { force: true });
-      rmSync(replyPath, { force: true });
-    }
-  });
-  return {
-    certificate: signer,
-    get url() {
-      return server.url;
+  const server = await startLoopbackServer(
+    async (request) => {
+      if (request.method !== 'POST' || request.body.length === 0) {
+        return { status: 400, contentType: 'text/plain', body: 'POST an application/timestamp-query' };
+      }
+      counter += 1;
+      const queryPath = join(work, `query-${counter}.tsq`);
+      const replyPath = join(work, `reply-${counter}.tsr`);
+      writeFileSync(queryPath, request.body);
+      try {
+        await queue.enqueue(() =>
+          run('openssl', ['ts', '-reply', '-config', configPath, '-queryfile', queryPath, '-out', replyPath]),
+        );
+        return {
+          status: 200,
+          contentType: 'application/timestamp-reply',
+          body: new Uint8Array(readFileSync(replyPath)),
+        };
+      } finally {
+        rmSync(queryPath, { force: true });
+        rmSync(replyPath, { force: true });
+      }
     },
-    get port() {
-      return server.port;
-    },
-    get requestCount() {
-      return server.requestCount;
-    },
-    async stop() {
-      await server.stop();
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
+    { onStop: () => rmSync(work, { recursive: true, force: true }) },
+  );
+  return Object.assign(server, { certificate: signer });
 }
 
 function tsaConfig(dir: string, signer: IssuedCertificate, chainPath: string, digest: string): string {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
 /**
  * The build's entries, read from the package's `exports` map so that the map is the one place an
@@ -21,4 +22,20 @@ export function entriesFromExports(packageDir: string): Record<string, string> {
     entries[name] = `src/${name}.ts`;
   }
   return entries;
+}
+
+/**
+ * The one tsup set-up of every package: ESM + CJS + types for each entry of the exports map (and
+ * each `bin`), for Node 20. `overrides` adds package-specific options.
+ */
+export function kysoTsupConfig(overrides: Options = {}) {
+  return defineConfig({
+    entry: entriesFromExports(process.cwd()),
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    ...overrides,
+  });
 }
