@@ -5,8 +5,21 @@
  * @packageDocumentation
  */
 
+export { describePublicKey, signatureAlgorithmName } from './crypto/algorithms.js';
+export type { CryptoPolicy, CryptoPolicyOptions, CryptoVerdict } from './crypto/policy.js';
+export { createCryptoPolicy, defaultCryptoPolicy } from './crypto/policy.js';
+export type { SignatureCheck } from './crypto/verify.js';
+export { verifySignature } from './crypto/verify.js';
 export type { CoreErrorCode, KysoErrorOptions } from './errors.js';
 export { isKysoError, KysoError } from './errors.js';
+export type { PathBuildingBudget } from './path/build.js';
+export type { PolicyInputs, RevocationMode, RevocationRecord } from './path/types.js';
+export type {
+  CertificateValidationReport,
+  PathCertificate,
+  ValidateCertificateOptions,
+} from './path/validate-certificate.js';
+export { validateCertificate } from './path/validate-certificate.js';
 export type {
   Check,
   CheckStatus,
@@ -19,3 +32,21 @@ export { FAILED_SUB_INDICATIONS, INDETERMINATE_SUB_INDICATIONS, localize } from 
 export type { HashName, SignatureAlgorithm, Signer } from './signer.js';
 export type { Transport, TransportPurpose, TransportRequest } from './transport.js';
 export { offlineTransport } from './transport.js';
+export type { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from './x509/certificate.js';
+export { parseCertificate, parseCertificateDer, parseCertificates, serialToHex } from './x509/certificate.js';
+export type { Crl, CrlEntry, CrlReason, IssuingDistributionPoint } from './x509/crl.js';
+export { CRL_REASONS, parseCrl, parseCrlDer, parseCrls } from './x509/crl.js';
+export type {
+  CertificateExtensions,
+  DistributionPoint,
+  GeneralSubtree,
+  KeyUsage,
+  PolicyInformation,
+  PolicyQualifier,
+} from './x509/extensions.js';
+export { KEY_USAGE_BITS } from './x509/extensions.js';
+export type { GeneralName } from './x509/general-name.js';
+export { formatGeneralName } from './x509/general-name.js';
+export type { DistinguishedName, NameAttribute } from './x509/name.js';
+export { formatName, namesEqual, nameValues } from './x509/name.js';
+export { OID } from './x509/oids.js';

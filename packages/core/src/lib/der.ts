@@ -1,0 +1,251 @@
+import { KysoError } from '../errors.js';
+
+/**
+ * A strict, bounded DER reader. Certificates and CRLs are signed over their exact bytes, so kyso
+ * reads them as DER (definite lengths, minimal length encoding) and keeps a view of every element's
+ * bytes. Nesting depth and element count are bounded so that hostile input cannot exhaust the stack.
+ */
+
+/** ASN.1 universal tags kyso reads. */
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+  NUMERIC_STRING: 0x12,
+  PRINTABLE_STRING: 0x13,
+  TELETEX_STRING: 0x14,
+  VIDEOTEX_STRING: 0x15,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  VISIBLE_STRING: 0x1a,
+  UNIVERSAL_STRING: 0x1c,
+  BMP_STRING: 0x1e,
+} as const;
+
+/** One DER element: its tag byte, the bytes of its value, and the bytes of the whole element. */
+export interface DerElement {
+  /** The identifier octet (class, constructed bit and tag number < 31). */
+  readonly tag: number;
+  /** The content octets. */
+  readonly value: Uint8Array;
+  /** Tag, length and content: what a signature covers. */
+  readonly raw: Uint8Array;
+  /** Offset of `raw` within the top-level input. */
+  readonly offset: number;
+}
+
+/** Limits on what one {@link readDer} call accepts. */
+export const DER_LIMITS = { maxDepth: 64, maxLength: 64 * 1024 * 1024 } as const;
+
+function malformed(what: string, message: string, offset: number): KysoError {
+  return new KysoError('ASN1_MALFORMED', `${what}: ${message} at byte ${offset}`, {
+    messageVi: `${what}: dữ liệu ASN.1 không hợp lệ (${message}) tại byte ${offset}`,
+  });
+}
+
+/** Reads one element at `pos` of `bytes`; `base` is the absolute offset of `bytes`. */
+export function readElement(bytes: Uint8Array, pos: number, what: string, base = 0): DerElement {
+  if (pos + 2 > bytes.length) throw malformed(what, 'truncated header', base + pos);
+  const tag = bytes[pos]!;
+  if ((tag & 0x1f) === 0x1f) throw malformed(what, 'high tag numbers are not used here', base + pos);
+  let len = bytes[pos + 1]!;
+  let header = 2;
+  if (len & 0x80) {
+    const count = len & 0x7f;
+    if (count === 0) throw malformed(what, 'indefinite length is not DER', base + pos);
+    if (count > 4) throw malformed(what, 'length too large', base + pos);
+    if (pos + 2 + count > bytes.length) throw malformed(what, 'truncated length', base + pos);
+    len = 0;
+    for (let i = 0; i < count; i += 1) len = len * 256 + bytes[pos + 2 + i]!;
+    if (bytes[pos + 2] === 0 || len < 0x80) throw malformed(what, 'length not minimally encoded', base + pos);
+    header += count;
+  }
+  if (len > DER_LIMITS.maxLength) throw malformed(what, 'length too large', base + pos);
+  const end = pos + header + len;
+  if (end > bytes.length) throw malformed(what, 'length runs past the end', base + pos);
+  return {
+    tag,
+    value: bytes.subarray(pos + header, end),
+    raw: bytes.subarray(pos, end),
+    offset: base + pos,
+  };
+}
+
+/** Reads exactly one element filling all of `bytes`, and checks the nesting depth of all of it. */
+export function readDer(bytes: Uint8Array, what: string): DerElement {
+  const element = readElement(bytes, 0, what);
+  if (element.raw.length !== bytes.length)
+    throw malformed(what, 'trailing bytes after the element', element.raw.length);
+  checkDepth(element, what);
+  return element;
+}
+
+/** Walks constructed elements iteratively and rejects nesting deeper than the limit. */
+function checkDepth(root: DerElement, what: string): void {
+  const stack: { el: DerElement; depth: number }[] = [{ el: root, depth: 0 }];
+  let visited = 0;
+  while (stack.length > 0) {
+    const { el, depth } = stack.pop()!;
+    visited += 1;
+    if (visited > 1_000_000) throw malformed(what, 'too many elements', el.offset);
+    if ((el.tag & 0x20) === 0) continue;
+    if (depth >= DER_LIMITS.maxDepth) {
+      throw new KysoError(
+        'ASN1_TOO_DEEP',
+        `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth} at byte ${el.offset}`,
+        {
+          messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp tại byte ${el.offset}`,
+        },
+      );
+    }
+    for (const child of children(el, what)) stack.push({ el: child, depth: depth + 1 });
+  }
+}
+
+/** The elements inside a constructed element. */
+export function children(el: DerElement, what: string): DerElement[] {
+  const out: DerElement[] = [];
+  let pos = 0;
+  const base = el.offset + (el.raw.length - el.value.length);
+  while (pos < el.value.length) {
+    const child = readElement(el.value, pos, what, base);
+    out.push(child);
+    pos += child.raw.length;
+  }
+  return out;
+}
+
+/** Children of `el`, which must have `tag`. */
+export function expectChildren(el: DerElement, tag: number, what: string): DerElement[] {
+  expectTag(el, tag, what);
+  return children(el, what);
+}
+
+/** Throws unless `el` has `tag`. */
+export function expectTag(el: DerElement | undefined, tag: number, what: string): DerElement {
+  if (!el) throw malformed(what, `missing element (expected tag 0x${tag.toString(16)})`, 0);
+  if (el.tag !== tag) {
+    throw malformed(what, `expected tag 0x${tag.toString(16)}, found 0x${el.tag.toString(16)}`, el.offset);
+  }
+  return el;
+}
+
+/** An OBJECT IDENTIFIER in dotted form. */
+export function readOid(el: DerElement, what: string): string {
+  expectTag(el, TAG.OID, what);
+  const v = el.value;
+  if (v.length === 0) throw malformed(what, 'empty OID', el.offset);
+  const arcs: number[] = [];
+  let acc = 0;
+  let started = false;
+  for (let i = 0; i < v.length; i += 1) {
+    const b = v[i]!;
+    if (!started && b === 0x80) throw malformed(what, 'OID arc not minimally encoded', el.offset);
+    started = true;
+    acc = acc * 128 + (b & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER / 256) throw malformed(what, 'OID arc too large', el.offset);
+    if ((b & 0x80) === 0) {
+      arcs.push(acc);
+      acc = 0;
+      started = false;
+    }
+  }
+  if (started) throw malformed(what, 'truncated OID', el.offset);
+  const first = arcs[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** A non-negative or negative INTEGER as a bigint. */
+export function readBigInt(el: DerElement, what: string, tag: number = TAG.INTEGER): bigint {
+  expectTag(el, tag, what);
+  const v = el.value;
+  if (v.length === 0) throw malformed(what, 'empty INTEGER', el.offset);
+  let n = 0n;
+  for (const b of v) n = (n << 8n) | BigInt(b);
+  if (v[0]! & 0x80) n -= 1n << BigInt(v.length * 8);
+  return n;
+}
+
+/** An INTEGER that must fit a safe JavaScript number. */
+export function readSmallInt(el: DerElement, what: string, tag: number = TAG.INTEGER): number {
+  const n = readBigInt(el, what, tag);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw malformed(what, 'INTEGER too large', el.offset);
+  }
+  return Number(n);
+}
+
+/** A BOOLEAN. */
+export function readBoolean(el: DerElement, what: string): boolean {
+  expectTag(el, TAG.BOOLEAN, what);
+  if (el.value.length !== 1) throw malformed(what, 'BOOLEAN of wrong length', el.offset);
+  return el.value[0] !== 0;
+}
+
+/** A BIT STRING: its bytes and the number of unused bits in the last one. */
+export function readBitString(el: DerElement, what: string): { bytes: Uint8Array; unusedBits: number } {
+  expectTag(el, TAG.BIT_STRING, what);
+  if (el.value.length === 0) throw malformed(what, 'empty BIT STRING', el.offset);
+  const unusedBits = el.value[0]!;
+  if (unusedBits > 7 || (unusedBits > 0 && el.value.length === 1))
+    throw malformed(what, 'bad BIT STRING padding', el.offset);
+  return { bytes: el.value.subarray(1), unusedBits };
+}
+
+/** Whether bit `n` (0 = most significant of the first byte) of a BIT STRING is set. */
+export function bitSet(bits: Uint8Array, n: number): boolean {
+  const byte = bits[n >> 3];
+  return byte !== undefined && (byte & (0x80 >> (n & 7))) !== 0;
+}
+
+/** Context-specific tag number of `el`, or -1 for other classes. */
+export function contextTag(el: DerElement): number {
+  return (el.tag & 0xc0) === 0x80 ? el.tag & 0x1f : -1;
+}
+
+/** Reads a UTCTime or GeneralizedTime (RFC 5280 §4.1.2.5 forms: seconds present, `Z`). */
+export function readTime(el: DerElement, what: string): Date {
+  const text = latin1(el.value);
+  let m: RegExpExecArray | null;
+  let year: number;
+  if (el.tag === TAG.UTC_TIME) {
+    m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    if (!m) throw malformed(what, `bad UTCTime "${text}"`, el.offset);
+    const yy = Number(m[1]);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+  } else if (el.tag === TAG.GENERALIZED_TIME) {
+    m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d*[1-9])?Z$/.exec(text);
+    if (!m) throw malformed(what, `bad GeneralizedTime "${text}"`, el.offset);
+    year = Number(m[1]);
+  } else {
+    throw malformed(what, 'expected a time', el.offset);
+  }
+  const [mo, d, h, mi, s] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw malformed(what, `impossible date "${text}"`, el.offset);
+  }
+  return date;
+}
+
+/** Bytes as Latin-1 text. */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}

@@ -1,0 +1,273 @@
+import { type CryptoPolicy, defaultCryptoPolicy } from '../crypto/policy.js';
+import type { Check, Indication, LocalizedMessage, SubIndication, ValidationStatus } from '../report.js';
+import type { Transport } from '../transport.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { Crl } from '../x509/crl.js';
+import type { KeyUsage } from '../x509/extensions.js';
+import { formatName } from '../x509/name.js';
+import { OID } from '../x509/oids.js';
+import { type BuildState, buildPaths, DEFAULT_BUDGET, type PathBuildingBudget } from './build.js';
+import { CertificatePool, certificateId } from './pool.js';
+import type {
+  PathOutcome,
+  PolicyInputs,
+  RevocationMode,
+  RevocationRecord,
+  ValidationContext,
+} from './types.js';
+import { validatePath } from './validate.js';
+
+/** Options of {@link validateCertificate}. */
+export interface ValidateCertificateOptions {
+  /** The certificate to validate. */
+  certificate: Certificate;
+  /** Trust anchors (usually self-signed roots). A path must end at one of them. */
+  trustAnchors: readonly Certificate[];
+  /** Other certificates path building may use (intermediates, cross-certificates). */
+  intermediates?: readonly Certificate[];
+  /** CRLs revocation checking may use (complete and delta). */
+  crls?: readonly Crl[];
+  /** The moment the certificate must be valid at. Nothing inside reads the clock. */
+  validationTime: Date;
+  /** What an unknown revocation status means: the caller's explicit choice, echoed in the report. */
+  revocation: RevocationMode;
+  /** Apply delta CRLs (default true). */
+  useDeltaCrls?: boolean;
+  /** RFC 5280 policy inputs; by default any policy, nothing explicit, mapping and anyPolicy allowed. */
+  policy?: Partial<PolicyInputs>;
+  /** Cryptographic constraints (default: {@link defaultCryptoPolicy}). */
+  cryptoPolicy?: CryptoPolicy;
+  /** Bounds on path building (default 16 deep, 64 paths, 2 000 steps). */
+  budget?: Partial<PathBuildingBudget>;
+  /** The target must allow one of these key usages when it has the extension (e.g. `nonRepudiation`). */
+  keyUsage?: readonly KeyUsage[];
+  /** The target must carry one of these extended key usages when it has the extension. */
+  extendedKeyUsage?: readonly string[];
+  /** Reserved for fetching CRLs and OCSP responses; revocation uses the given CRLs only for now. */
+  transport?: Transport;
+}
+
+/** One certificate of the validated path, as a report shows it. */
+export interface PathCertificate {
+  role: 'trust-anchor' | 'intermediate' | 'end-entity';
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** The result of {@link validateCertificate}: plain data that serialises to stable JSON. */
+export interface CertificateValidationReport extends ValidationStatus {
+  validationTime: string;
+  revocationMode: RevocationMode;
+  /** The path validated (or the best candidate that failed), trust anchor first; empty when none was found. */
+  path: PathCertificate[];
+  /** The user-constrained policy set (RFC 5280 §6.1.6) of a successful path. */
+  userConstrainedPolicySet: string[];
+  revocation: RevocationRecord[];
+  /** How many candidate paths were tried. */
+  pathsTried: number;
+}
+
+const NO_PATH: LocalizedMessage = {
+  en: 'no certification path leads from this certificate to a trust anchor',
+  vi: 'không tìm được đường dẫn chứng thực từ chứng thư số này đến chứng thư số gốc tin cậy',
+};
+
+/**
+ * Validates a certificate at a given time: builds candidate paths from the pool to the trust
+ * anchors, validates each by RFC 5280 §6.1 and checks revocation (§6.3), and reports the first path
+ * that passes, or why the best one failed. A failure is a report, never an exception.
+ */
+export async function validateCertificate(
+  options: ValidateCertificateOptions,
+): Promise<CertificateValidationReport> {
+  const anchors = new CertificatePool(options.trustAnchors);
+  const anchorIds = new Set(options.trustAnchors.map(certificateId));
+  const pool = new CertificatePool(
+    (options.intermediates ?? []).filter((c) => !anchorIds.has(certificateId(c))),
+  );
+  const ctx: ValidationContext = {
+    time: options.validationTime,
+    policy: {
+      initialPolicySet: options.policy?.initialPolicySet ?? [OID.anyPolicy],
+      explicitPolicy: options.policy?.explicitPolicy ?? false,
+      inhibitPolicyMapping: options.policy?.inhibitPolicyMapping ?? false,
+      inhibitAnyPolicy: options.policy?.inhibitAnyPolicy ?? false,
+    },
+    anchors,
+    pool,
+    crls: options.crls ?? [],
+    revocationMode: options.revocation,
+    useDeltaCrls: options.useDeltaCrls ?? true,
+    cryptoPolicy: options.cryptoPolicy ?? defaultCryptoPolicy,
+    budget: { ...DEFAULT_BUDGET, ...options.budget },
+    ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.keyUsage ? { leafKeyUsage: options.keyUsage } : {}),
+    ...(options.extendedKeyUsage ? { leafExtendedKeyUsage: options.extendedKeyUsage } : {}),
+    depth: 0,
+    validateIssuerPath,
+    issuersInProgress: new Set(),
+    signatureChecks: { count: 0, max: 2000 },
+  };
+  const { outcome, tried, state } = await firstPassingPath(options.certificate, ctx);
+  return report(options, outcome, tried, state);
+}
+
+async function firstPassingPath(
+  target: Certificate,
+  ctx: ValidationContext,
+): Promise<{ outcome: PathOutcome | undefined; tried: number; state: BuildState }> {
+  const state: BuildState = { exhausted: false, steps: 0 };
+  let first: PathOutcome | undefined;
+  let tried = 0;
+  for (const candidate of buildPaths(target, ctx.anchors, ctx.pool, ctx.time, ctx.budget, state)) {
+    tried += 1;
+    const outcome = await validatePath(candidate.anchor, candidate.certs, ctx);
+    if (!outcome.failure) return { outcome, tried, state };
+    first ??= outcome;
+  }
+  return { outcome: first, tried, state };
+}
+
+/** §6.3.3 (f): the CRL issuer's path must validate to the same trust anchor. */
+async function validateIssuerPath(
+  cert: Certificate,
+  anchor: Certificate,
+  parent: ValidationContext,
+): Promise<boolean> {
+  const ctx: ValidationContext = {
+    ...parent,
+    anchors: new CertificatePool([anchor]),
+    policy: {
+      initialPolicySet: [OID.anyPolicy],
+      explicitPolicy: false,
+      inhibitPolicyMapping: false,
+      inhibitAnyPolicy: false,
+    },
+    leafKeyUsage: undefined,
+    leafExtendedKeyUsage: undefined,
+    depth: parent.depth + 1,
+  };
+  const id = certificateId(cert);
+  parent.issuersInProgress.add(id);
+  try {
+    const { outcome } = await firstPassingPath(cert, ctx);
+    return outcome !== undefined && outcome.failure === undefined;
+  } finally {
+    parent.issuersInProgress.delete(id);
+  }
+}
+
+function describePath(outcome: PathOutcome): PathCertificate[] {
+  const all = outcome.certs.length === 0 ? [outcome.anchor] : [outcome.anchor, ...outcome.certs];
+  return all.map((c, i) => ({
+    role: i === 0 ? 'trust-anchor' : i === all.length - 1 ? 'end-entity' : 'intermediate',
+    subject: formatName(c.subject),
+    issuer: formatName(c.issuer),
+    serialNumber: c.serialHex,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+  }));
+}
+
+function report(
+  options: ValidateCertificateOptions,
+  outcome: PathOutcome | undefined,
+  tried: number,
+  state: BuildState,
+): CertificateValidationReport {
+  const base = {
+    validationTime: options.validationTime.toISOString(),
+    revocationMode: options.revocation,
+    pathsTried: tried,
+  };
+  if (!outcome) {
+    const budgetNote = state.exhausted
+      ? { en: ' (path building stopped at its budget)', vi: ' (dừng tìm đường dẫn vì vượt giới hạn)' }
+      : { en: '', vi: '' };
+    return {
+      ...base,
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+      checks: [
+        {
+          id: 'path-building',
+          status: 'failed',
+          message: { en: NO_PATH.en + budgetNote.en, vi: NO_PATH.vi + budgetNote.vi },
+        },
+      ],
+      path: [],
+      userConstrainedPolicySet: [],
+      revocation: [],
+    };
+  }
+  // Path indices in outcomes count from the certificate the anchor issued; reports count the anchor as 0.
+  const shift = outcome.certs.length === 0 ? 0 : 1;
+  const checks: Check[] = outcome.warnings.map((w) => ({
+    id: w.check,
+    status: 'warning',
+    message: w.message,
+    certificateIndex: w.certificateIndex + shift,
+  }));
+  let indication: Indication = 'TOTAL_PASSED';
+  let subIndication: SubIndication | null = null;
+  if (outcome.failure) {
+    const f = outcome.failure;
+    subIndication = f.subIndication;
+    indication = f.subIndication === 'REVOKED' ? 'TOTAL_FAILED' : 'INDETERMINATE';
+    checks.unshift({
+      id: f.check,
+      status: 'failed',
+      message: f.message,
+      ...(f.certificateIndex >= 0 ? { certificateIndex: f.certificateIndex + shift } : {}),
+    });
+  } else {
+    checks.unshift({
+      id: 'path-validation',
+      status: 'passed',
+      message: {
+        en: `the certification path to "${formatName(outcome.anchor.subject)}" is valid at ${options.validationTime.toISOString()}`,
+        vi: `đường dẫn chứng thực đến "${formatName(outcome.anchor.subject)}" hợp lệ tại thời điểm ${options.validationTime.toISOString()}`,
+      },
+    });
+    const revocationCheck: Check =
+      options.revocation === 'none'
+        ? {
+            id: 'revocation',
+            status: 'skipped',
+            message: {
+              en: 'revocation was not checked (mode none)',
+              vi: 'không kiểm tra thu hồi (chế độ none)',
+            },
+          }
+        : outcome.revocation.every((r) => r.status === 'good')
+          ? {
+              id: 'revocation',
+              status: 'passed',
+              message: {
+                en: `no certificate of the path is revoked (${options.revocation})`,
+                vi: `không chứng thư số nào trong đường dẫn bị thu hồi (${options.revocation})`,
+              },
+            }
+          : {
+              id: 'revocation',
+              status: 'warning',
+              message: {
+                en: 'some revocation statuses are unknown (soft-fail)',
+                vi: 'một số tình trạng thu hồi chưa xác định (chế độ mềm)',
+              },
+            };
+    checks.push(revocationCheck);
+  }
+  return {
+    ...base,
+    indication,
+    subIndication,
+    checks,
+    path: describePath(outcome),
+    userConstrainedPolicySet: outcome.failure ? [] : outcome.userConstrainedPolicySet,
+    revocation: outcome.revocation.map((r) => ({ ...r, certificateIndex: r.certificateIndex + shift })),
+  };
+}

@@ -1,0 +1,348 @@
+import { isKysoError, KysoError } from '../errors.js';
+import { type DerInput, derObjects, toHex } from '../lib/bytes.js';
+import {
+  children,
+  contextTag,
+  type DerElement,
+  expectChildren,
+  expectTag,
+  readBigInt,
+  readBoolean,
+  readDer,
+  readElement,
+  readOid,
+  readSmallInt,
+  readTime,
+  TAG,
+} from '../lib/der.js';
+import {
+  type AlgorithmIdentifier,
+  parseAlgorithmIdentifier,
+  pkcs7Contents,
+  serialToHex,
+} from './certificate.js';
+import {
+  type DistributionPoint,
+  parseDistributionPoint,
+  parseDistributionPointName,
+  reasonMask,
+} from './extensions.js';
+import { type GeneralName, parseGeneralNames } from './general-name.js';
+import { type DistinguishedName, parseName } from './name.js';
+import { OID } from './oids.js';
+
+/** CRL reason codes of RFC 5280 §5.3.1 (7 is unused). */
+export const CRL_REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'unused7',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+] as const;
+
+/** A revocation reason by name. */
+export type CrlReason = (typeof CRL_REASONS)[number];
+
+/** The issuingDistributionPoint extension of a CRL. */
+export interface IssuingDistributionPoint {
+  distributionPoint?: Pick<DistributionPoint, 'fullName' | 'nameRelativeToCRLIssuer'>;
+  onlyContainsUserCerts: boolean;
+  onlyContainsCACerts: boolean;
+  /** Reason mask, when the CRL covers only some reasons. */
+  onlySomeReasons?: number;
+  indirectCRL: boolean;
+  onlyContainsAttributeCerts: boolean;
+}
+
+/** One revoked certificate of a CRL. */
+export interface CrlEntry {
+  serialHex: string;
+  revocationDate: Date;
+  reason: CrlReason;
+  invalidityDate?: Date;
+  /** The certificate issuer this entry applies to, for indirect CRLs. */
+  certificateIssuer?: GeneralName[];
+  /** An entry extension kyso does not know is critical: the CRL cannot be relied on. */
+  hasUnknownCriticalExtension: boolean;
+}
+
+/** A parsed CRL. Entries are indexed on first lookup, so a CRL with a million entries stays cheap. */
+export interface Crl {
+  readonly der: Uint8Array;
+  readonly tbs: Uint8Array;
+  readonly version: 1 | 2;
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  readonly signatureValue: Uint8Array;
+  readonly issuer: DistinguishedName;
+  readonly thisUpdate: Date;
+  readonly nextUpdate?: Date;
+  readonly crlNumber?: bigint;
+  /** Present on a delta CRL: the number of the base CRL it updates. */
+  readonly baseCrlNumber?: bigint;
+  readonly issuingDistributionPoint?: IssuingDistributionPoint;
+  readonly authorityKeyIdentifier?: Uint8Array;
+  readonly freshestCRL?: DistributionPoint[];
+  /** A CRL extension kyso does not know is critical: the CRL cannot be relied on. */
+  readonly hasUnknownCriticalExtension: boolean;
+  /** How many entries the CRL lists. */
+  readonly entryCount: number;
+  /**
+   * Entries for a serial number given as its encoded INTEGER content bytes (several in an indirect
+   * CRL, one per certificate issuer). Bytes, not a number: 255 (00 FF) and -1 (FF) must not meet.
+   */
+  lookup(serialNumber: Uint8Array): CrlEntry[];
+}
+
+function crlMalformed(message: string, cause?: unknown): KysoError {
+  return new KysoError('CRL_MALFORMED', `not a valid CRL: ${message}`, {
+    cause,
+    messageVi: `không phải danh sách thu hồi (CRL) hợp lệ: ${message}`,
+  });
+}
+
+/** Parses one CRL from DER. */
+export function parseCrlDer(der: Uint8Array): Crl {
+  const what = 'CRL';
+  try {
+    const root = readDer(der, what);
+    const [tbsEl, sigAlgEl, sigEl, extra] = expectChildren(root, TAG.SEQUENCE, what);
+    if (!tbsEl || !sigAlgEl || !sigEl || extra) throw crlMalformed('expected three elements');
+    const tbs = expectChildren(tbsEl, TAG.SEQUENCE, what);
+    let i = 0;
+    let version: 1 | 2 = 1;
+    if (tbs[0]?.tag === TAG.INTEGER) {
+      const v = readSmallInt(tbs[0], what);
+      if (v !== 1) throw crlMalformed(`unknown version ${v + 1}`);
+      version = 2;
+      i += 1;
+    }
+    const innerAlg = parseAlgorithmIdentifier(tbs[i++]!, what);
+    const issuer = parseName(tbs[i++]!, what);
+    const thisUpdate = readTime(tbs[i++]!, what);
+    let nextUpdate: Date | undefined;
+    if (tbs[i] && (tbs[i]!.tag === TAG.UTC_TIME || tbs[i]!.tag === TAG.GENERALIZED_TIME))
+      nextUpdate = readTime(tbs[i++]!, what);
+    let revoked: DerElement | undefined;
+    if (tbs[i]?.tag === TAG.SEQUENCE) revoked = tbs[i++];
+    const fields: Partial<Omit<Crl, 'lookup'>> & { hasUnknownCriticalExtension: boolean } = {
+      hasUnknownCriticalExtension: false,
+    };
+    if (tbs[i] && contextTag(tbs[i]!) === 0) {
+      if (version !== 2) throw crlMalformed('extensions in a version 1 CRL');
+      parseCrlExtensions(children(tbs[i]!, what)[0]!, fields, what);
+      i += 1;
+    }
+    if (i !== tbs.length) throw crlMalformed('unexpected trailing fields');
+    const signatureAlgorithm = parseAlgorithmIdentifier(sigAlgEl, what);
+    if (
+      signatureAlgorithm.der.length !== innerAlg.der.length ||
+      !signatureAlgorithm.der.every((b, k) => b === innerAlg.der[k])
+    ) {
+      throw crlMalformed('the signature algorithm inside and outside the signed part differ');
+    }
+    const sig = expectTag(sigEl, TAG.BIT_STRING, what).value.subarray(1);
+    const index = revoked ? new EntryIndex(revoked) : undefined;
+    return {
+      der: root.raw,
+      tbs: tbsEl.raw,
+      version,
+      signatureAlgorithm,
+      signatureValue: sig,
+      issuer,
+      thisUpdate,
+      ...(nextUpdate ? { nextUpdate } : {}),
+      ...fields,
+      get entryCount() {
+        return index ? index.count() : 0;
+      },
+      lookup: (serial: Uint8Array) => (index ? index.lookup(toHex(serial)) : []),
+    } as Crl;
+  } catch (error) {
+    if (isKysoError(error) && (error.code === 'CRL_MALFORMED' || error.code === 'ASN1_TOO_DEEP')) throw error;
+    throw crlMalformed(error instanceof Error ? error.message : String(error), error);
+  }
+}
+
+function parseCrlExtensions(el: DerElement, out: Record<string, unknown>, what: string): void {
+  const seen = new Set<string>();
+  for (const extEl of expectChildren(el, TAG.SEQUENCE, what)) {
+    const parts = expectChildren(extEl, TAG.SEQUENCE, what);
+    const oid = readOid(parts[0]!, what);
+    let critical = false;
+    let valueEl = parts[1];
+    if (valueEl?.tag === TAG.BOOLEAN) {
+      critical = readBoolean(valueEl, what);
+      valueEl = parts[2];
+    }
+    if (seen.has(oid)) throw crlMalformed(`extension ${oid} appears twice`);
+    seen.add(oid);
+    const inner = readDer(expectTag(valueEl, TAG.OCTET_STRING, what).value, what);
+    switch (oid) {
+      case OID.cRLNumber:
+        out.crlNumber = readBigInt(inner, what);
+        break;
+      case OID.deltaCRLIndicator:
+        out.baseCrlNumber = readBigInt(inner, what);
+        break;
+      case OID.authorityKeyIdentifier:
+        for (const item of expectChildren(inner, TAG.SEQUENCE, what)) {
+          if (contextTag(item) === 0) out.authorityKeyIdentifier = item.value;
+        }
+        break;
+      case OID.issuingDistributionPoint:
+        out.issuingDistributionPoint = parseIdp(inner, what);
+        break;
+      case OID.freshestCRL:
+        out.freshestCRL = expectChildren(inner, TAG.SEQUENCE, what).map((dp) =>
+          parseDistributionPoint(dp, what),
+        );
+        break;
+      case OID.issuerAltName:
+        break;
+      default:
+        if (critical) out.hasUnknownCriticalExtension = true;
+    }
+  }
+}
+
+function parseIdp(el: DerElement, what: string): IssuingDistributionPoint {
+  const idp: IssuingDistributionPoint = {
+    onlyContainsUserCerts: false,
+    onlyContainsCACerts: false,
+    indirectCRL: false,
+    onlyContainsAttributeCerts: false,
+  };
+  const flag = (item: DerElement) => item.value.length === 1 && item.value[0] !== 0;
+  for (const item of expectChildren(el, TAG.SEQUENCE, what)) {
+    switch (contextTag(item)) {
+      case 0:
+        idp.distributionPoint = parseDistributionPointName(item, what);
+        break;
+      case 1:
+        idp.onlyContainsUserCerts = flag(item);
+        break;
+      case 2:
+        idp.onlyContainsCACerts = flag(item);
+        break;
+      case 3:
+        idp.onlySomeReasons = reasonMask(item);
+        break;
+      case 4:
+        idp.indirectCRL = flag(item);
+        break;
+      case 5:
+        idp.onlyContainsAttributeCerts = flag(item);
+        break;
+    }
+  }
+  return idp;
+}
+
+/** Serial → entry offsets, built on the first lookup by one pass over the entries. */
+class EntryIndex {
+  private offsets: Map<string, number[]> | undefined;
+  private entries: DerElement[] = [];
+
+  constructor(private readonly revoked: DerElement) {}
+
+  count(): number {
+    this.build();
+    return this.entries.length;
+  }
+
+  lookup(serialHex: string): CrlEntry[] {
+    this.build();
+    const hits = this.offsets!.get(serialHex);
+    if (!hits) return [];
+    return hits.map((k) => this.decode(k));
+  }
+
+  private build(): void {
+    if (this.offsets) return;
+    const offsets = new Map<string, number[]>();
+    this.entries = children(this.revoked, 'CRL entries');
+    this.entries.forEach((entry, k) => {
+      const serialEl = readElement(entry.value, 0, 'CRL entry');
+      const serial = toHex(expectTag(serialEl, TAG.INTEGER, 'CRL entry').value);
+      const list = offsets.get(serial);
+      if (list) list.push(k);
+      else offsets.set(serial, [k]);
+    });
+    this.offsets = offsets;
+  }
+
+  private decode(k: number): CrlEntry {
+    const what = 'CRL entry';
+    const [serialEl, dateEl, extsEl] = expectChildren(this.entries[k]!, TAG.SEQUENCE, what);
+    const entry: CrlEntry = {
+      serialHex: serialToHex(serialEl!.value),
+      revocationDate: readTime(dateEl!, what),
+      reason: 'unspecified',
+      hasUnknownCriticalExtension: false,
+    };
+    if (extsEl) Object.assign(entry, this.entryExtensions(extsEl));
+    // In an indirect CRL the certificate issuer carries over from the previous entry that named one.
+    if (!entry.certificateIssuer) {
+      for (let j = k - 1; j >= 0; j -= 1) {
+        const [, , prev] = children(this.entries[j]!, what);
+        const issuer = prev ? this.entryExtensions(prev).certificateIssuer : undefined;
+        if (issuer) {
+          entry.certificateIssuer = issuer;
+          break;
+        }
+      }
+    }
+    return entry;
+  }
+
+  private entryExtensions(el: DerElement): Partial<CrlEntry> {
+    const what = 'CRL entry extensions';
+    const out: Partial<CrlEntry> = {};
+    for (const extEl of expectChildren(el, TAG.SEQUENCE, what)) {
+      const parts = expectChildren(extEl, TAG.SEQUENCE, what);
+      const oid = readOid(parts[0]!, what);
+      let critical = false;
+      let valueEl = parts[1];
+      if (valueEl?.tag === TAG.BOOLEAN) {
+        critical = readBoolean(valueEl, what);
+        valueEl = parts[2];
+      }
+      const inner = readDer(expectTag(valueEl, TAG.OCTET_STRING, what).value, what);
+      if (oid === OID.cRLReason) {
+        const code = readSmallInt(inner, what, TAG.ENUMERATED);
+        out.reason = CRL_REASONS[code] ?? 'unspecified';
+      } else if (oid === OID.invalidityDate) {
+        out.invalidityDate = readTime(inner, what);
+      } else if (oid === OID.certificateIssuer) {
+        out.certificateIssuer = parseGeneralNames(expectChildren(inner, TAG.SEQUENCE, what), what);
+      } else if (critical) {
+        out.hasUnknownCriticalExtension = true;
+      }
+    }
+    return out;
+  }
+}
+
+/** Every CRL in DER, PEM (`X509 CRL` blocks), base64, or a PKCS#7 bundle. */
+export function parseCrls(input: DerInput): Crl[] {
+  const out: Crl[] = [];
+  for (const der of derObjects(input, ['X509 CRL', 'PKCS7'])) {
+    const bundle = pkcs7Contents(der);
+    if (bundle) out.push(...bundle.crls.map(parseCrlDer));
+    else out.push(parseCrlDer(der));
+  }
+  return out;
+}
+
+/** Parses exactly one CRL. */
+export function parseCrl(input: DerInput): Crl {
+  const all = parseCrls(input);
+  if (all.length !== 1) throw crlMalformed(`expected one CRL, found ${all.length}`);
+  return all[0]!;
+}
