@@ -29,9 +29,13 @@ export type {
   ValidationStatus,
 } from './report.js';
 export { FAILED_SUB_INDICATIONS, INDETERMINATE_SUB_INDICATIONS, localize } from './report.js';
+export type { CertId, OcspRequest, OcspResponse, OcspSingleResponse } from './revocation/ocsp.js';
+export { buildOcspRequest, parseOcspResponse } from './revocation/ocsp.js';
 export type { HashName, SignatureAlgorithm, Signer } from './signer.js';
 export type { Transport, TransportPurpose, TransportRequest } from './transport.js';
 export { offlineTransport } from './transport.js';
+export type { CachingTransportOptions, HttpTransportOptions } from './transport-http.js';
+export { createCachingTransport, createHttpTransport } from './transport-http.js';
 export type { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from './x509/certificate.js';
 export { parseCertificate, parseCertificateDer, parseCertificates, serialToHex } from './x509/certificate.js';
 export type { Crl, CrlEntry, CrlReason, IssuingDistributionPoint } from './x509/crl.js';

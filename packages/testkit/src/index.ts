@@ -20,6 +20,8 @@ export type {
   TestPkiOptions,
 } from './pki.js';
 export { createTestPki, personalSubject, TEST_SUBJECTS, TestCa, TestPki } from './pki.js';
+export type { PkiServices } from './services.js';
+export { startPkiServices } from './services.js';
 export type { SoftHsmToken, SoftHsmTokenOptions, TokenKey } from './softhsm.js';
 export { createSoftHsmToken, SOFTHSM_MODULE_CANDIDATES, softHsmModulePath } from './softhsm.js';
 export type { RunOptions, RunResult, ToolName } from './tools.js';

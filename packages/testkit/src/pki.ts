@@ -79,8 +79,8 @@ export interface IssueOptions {
 export interface PkiUrls {
   /** Base URL under which `<ca-name>.crl` is served. */
   crlBase?: string;
-  /** The OCSP responder URL of each CA's certificates. */
-  ocsp?: string;
+  /** Base URL of the OCSP responders: certificates issued by CA `x` name `<ocspBase>/x`. */
+  ocspBase?: string;
   /** Base URL under which `<ca-name>.der` is served. */
   caIssuersBase?: string;
 }
@@ -702,7 +702,7 @@ function extensionsConfig(options: IssueOptions, issuerName: string, urls: PkiUr
   if (options.profile !== 'root-ca') {
     if (urls.crlBase) lines.push(`crlDistributionPoints = URI:${urls.crlBase}/${issuerName}.crl`);
     const aia: string[] = [];
-    if (urls.ocsp) aia.push(`OCSP;URI:${urls.ocsp}`);
+    if (urls.ocspBase) aia.push(`OCSP;URI:${urls.ocspBase}/${issuerName}`);
     if (urls.caIssuersBase) aia.push(`caIssuers;URI:${urls.caIssuersBase}/${issuerName}.der`);
     if (aia.length > 0) lines.push(`authorityInfoAccess = ${aia.join(',')}`);
   }

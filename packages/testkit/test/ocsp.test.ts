@@ -113,3 +113,42 @@ describe('startOcspResponder', () => {
     await expect(fetch(url, { method: 'POST', body: new Uint8Array([0x30, 0]) })).rejects.toThrow();
   });
 });
+
+describe('startPkiServices', () => {
+  it('serves the CRLs, CA certificates and OCSP that the certificates point to', async () => {
+    const { startPkiServices } = await import('../src/index.js');
+    const services = await startPkiServices();
+    try {
+      const { pki } = services;
+      const text = (
+        await run('openssl', [
+          'x509',
+          '-in',
+          pki.leaves.personal.certPath,
+          '-noout',
+          '-ext',
+          'crlDistributionPoints,authorityInfoAccess',
+        ])
+      ).stdout;
+      expect(text).toContain(`${services.url}/crl/sub-ca.crl`);
+      expect(text).toContain(`OCSP - URI:${services.url}/ocsp/sub-ca`);
+      const crl = new Uint8Array(await (await fetch(`${services.url}/crl/sub-ca.crl`)).arrayBuffer());
+      expect(Buffer.from(crl).equals(Buffer.from(pki.subCa.crlDer))).toBe(true);
+      const out = await run('openssl', [
+        'ocsp',
+        '-issuer',
+        pki.subCa.certificate.certPath,
+        '-cert',
+        pki.leaves.revokedSuperseded.certPath,
+        '-url',
+        `${services.url}/ocsp/sub-ca`,
+        '-CAfile',
+        pki.root.certificate.certPath,
+      ]);
+      expect(out.stdout).toContain(': revoked');
+      expect(services.requests).toContain('POST /ocsp/sub-ca');
+    } finally {
+      await services.stop();
+    }
+  });
+});

@@ -43,7 +43,10 @@ export interface ValidateCertificateOptions {
   keyUsage?: readonly KeyUsage[];
   /** The target must carry one of these extended key usages when it has the extension. */
   extendedKeyUsage?: readonly string[];
-  /** Reserved for fetching CRLs and OCSP responses; revocation uses the given CRLs only for now. */
+  /**
+   * Where OCSP responses and CRLs are fetched when the given CRLs do not settle a status (OCSP first,
+   * then the CRL distribution points). Without it, validation is offline.
+   */
   transport?: Transport;
 }
 

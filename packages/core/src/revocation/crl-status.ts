@@ -138,13 +138,14 @@ async function crlSignerOk(
   return false;
 }
 
+/**
+ * Whether a CRL speaks for the validation time: its nextUpdate must not be before it. A CRL issued
+ * after the validation time is the best evidence there is (validating a signature made last year
+ * with today's CRL), so a later thisUpdate is no reason to refuse it.
+ */
 function usableNow(crl: Crl, ctx: ValidationContext, problems: string[], label: string): boolean {
   if (crl.hasUnknownCriticalExtension) {
     problems.push(`a ${label} has a critical extension kyso does not process`);
-    return false;
-  }
-  if (crl.thisUpdate > ctx.time) {
-    problems.push(`a ${label} was issued after the validation time`);
     return false;
   }
   if (crl.nextUpdate && crl.nextUpdate < ctx.time) {
