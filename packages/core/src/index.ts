@@ -36,10 +36,15 @@ export type { Transport, TransportPurpose, TransportRequest } from './transport.
 export { offlineTransport } from './transport.js';
 export type { CachingTransportOptions, HttpTransportOptions } from './transport-http.js';
 export { createCachingTransport, createHttpTransport } from './transport-http.js';
+export type { TrustProfileName } from './trust/profiles.js';
+export { TRUST_PROFILES, trustProfile, trustProfilePins } from './trust/profiles.js';
+export { TrustStore } from './trust/store.js';
 export type { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from './x509/certificate.js';
 export { parseCertificate, parseCertificateDer, parseCertificates, serialToHex } from './x509/certificate.js';
 export type { Crl, CrlEntry, CrlReason, IssuingDistributionPoint } from './x509/crl.js';
 export { CRL_REASONS, parseCrl, parseCrlDer, parseCrls } from './x509/crl.js';
+export type { CertificateDescription, CertificateKind, SubjectIdentifier } from './x509/describe.js';
+export { certificateFingerprint, describeCertificate, subjectIdentifiers } from './x509/describe.js';
 export type {
   CertificateExtensions,
   DistributionPoint,

@@ -1,6 +1,7 @@
 import { type CryptoPolicy, defaultCryptoPolicy } from '../crypto/policy.js';
 import type { Check, Indication, LocalizedMessage, SubIndication, ValidationStatus } from '../report.js';
 import type { Transport } from '../transport.js';
+import type { TrustStore } from '../trust/store.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import type { KeyUsage } from '../x509/extensions.js';
@@ -21,8 +22,11 @@ import { validatePath } from './validate.js';
 export interface ValidateCertificateOptions {
   /** The certificate to validate. */
   certificate: Certificate;
-  /** Trust anchors (usually self-signed roots). A path must end at one of them. */
-  trustAnchors: readonly Certificate[];
+  /**
+   * Trust anchors (usually self-signed roots), or a {@link TrustStore} such as
+   * `trustProfile('vn-gov')`, whose intermediates join the pool. A path must end at an anchor.
+   */
+  trustAnchors: readonly Certificate[] | TrustStore;
   /** Other certificates path building may use (intermediates, cross-certificates). */
   intermediates?: readonly Certificate[];
   /** CRLs revocation checking may use (complete and delta). */
@@ -86,11 +90,13 @@ const NO_PATH: LocalizedMessage = {
 export async function validateCertificate(
   options: ValidateCertificateOptions,
 ): Promise<CertificateValidationReport> {
-  const anchors = new CertificatePool(options.trustAnchors);
-  const anchorIds = new Set(options.trustAnchors.map(certificateId));
-  const pool = new CertificatePool(
-    (options.intermediates ?? []).filter((c) => !anchorIds.has(certificateId(c))),
-  );
+  // Array.isArray rather than instanceof: a TrustStore from another installed copy of core works too.
+  const store = Array.isArray(options.trustAnchors) ? undefined : (options.trustAnchors as TrustStore);
+  const anchorList = store ? store.anchors : (options.trustAnchors as readonly Certificate[]);
+  const anchors = new CertificatePool(anchorList);
+  const anchorIds = new Set(anchorList.map(certificateId));
+  const candidates = [...(options.intermediates ?? []), ...(store?.intermediates ?? [])];
+  const pool = new CertificatePool(candidates.filter((c) => !anchorIds.has(certificateId(c))));
   const ctx: ValidationContext = {
     time: options.validationTime,
     policy: {

@@ -1,0 +1,82 @@
+/**
+ * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories. Everything
+ * else in core is browser-safe and lives in the root entry.
+ *
+ * @packageDocumentation
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { KysoError } from './errors.js';
+import { TrustStore } from './trust/store.js';
+import { type Certificate, parseCertificates } from './x509/certificate.js';
+import { type Crl, parseCrls } from './x509/crl.js';
+
+/** Limits on what the file helpers read. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function filesAt(path: string): string[] {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path);
+  } catch (cause) {
+    throw new KysoError('INPUT_INVALID', `cannot read ${path}`, {
+      cause,
+      messageVi: `không đọc được ${path}`,
+    });
+  }
+  if (!stat.isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .map((f) => join(path, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+function read(file: string): Uint8Array {
+  const size = statSync(file).size;
+  if (size > MAX_FILE_BYTES) {
+    throw new KysoError('INPUT_INVALID', `${file} is larger than ${MAX_FILE_BYTES} bytes`, {
+      messageVi: `${file} lớn hơn ${MAX_FILE_BYTES} byte`,
+    });
+  }
+  return new Uint8Array(readFileSync(file));
+}
+
+/**
+ * Every certificate in a file (DER, PEM bundle, PKCS#7) or, for a directory, in every file in it
+ * that holds certificates (files that hold none are skipped when reading a directory).
+ */
+export function readCertificates(path: string): Certificate[] {
+  const files = filesAt(path);
+  const single = files.length === 1 && files[0] === path;
+  const out: Certificate[] = [];
+  for (const file of files) {
+    try {
+      out.push(...parseCertificates(read(file)));
+    } catch (error) {
+      if (single) throw error;
+    }
+  }
+  return out;
+}
+
+/** Every CRL in a file (DER, PEM, PKCS#7) or in the files of a directory. */
+export function readCrls(path: string): Crl[] {
+  const files = filesAt(path);
+  const single = files.length === 1 && files[0] === path;
+  const out: Crl[] = [];
+  for (const file of files) {
+    try {
+      out.push(...parseCrls(read(file)));
+    } catch (error) {
+      if (single) throw error;
+    }
+  }
+  return out;
+}
+
+/** A trust store whose anchors are the certificates at `paths` (files or directories). */
+export function readTrustStore(...paths: string[]): TrustStore {
+  const store = new TrustStore();
+  for (const p of paths) store.addAnchors(readCertificates(p));
+  return store;
+}
