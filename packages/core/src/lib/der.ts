@@ -88,25 +88,42 @@ export function readDer(bytes: Uint8Array, what: string): DerElement {
   return element;
 }
 
-/** Walks constructed elements iteratively and rejects nesting deeper than the limit. */
+/**
+ * Scans every TLV header once, without allocating, and rejects nesting deeper than the limit.
+ * kyso's readers follow fixed schemas, so this guards the one place structure is unbounded: input.
+ */
 function checkDepth(root: DerElement, what: string): void {
-  const stack: { el: DerElement; depth: number }[] = [{ el: root, depth: 0 }];
-  let visited = 0;
-  while (stack.length > 0) {
-    const { el, depth } = stack.pop()!;
-    visited += 1;
-    if (visited > 1_000_000) throw malformed(what, 'too many elements', el.offset);
-    if ((el.tag & 0x20) === 0) continue;
-    if (depth >= DER_LIMITS.maxDepth) {
-      throw new KysoError(
-        'ASN1_TOO_DEEP',
-        `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth} at byte ${el.offset}`,
-        {
-          messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp tại byte ${el.offset}`,
-        },
-      );
+  const bytes = root.raw;
+  const ends: number[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    while (ends.length > 0 && pos >= ends[ends.length - 1]!) ends.pop();
+    const tag = bytes[pos]!;
+    let len = bytes[pos + 1]!;
+    let header = 2;
+    if (len & 0x80) {
+      const count = len & 0x7f;
+      len = 0;
+      for (let i = 0; i < count; i += 1) len = len * 256 + bytes[pos + 2 + i]!;
+      header += count;
     }
-    for (const child of children(el, what)) stack.push({ el: child, depth: depth + 1 });
+    if (tag & 0x20) {
+      if (ends.length >= DER_LIMITS.maxDepth) {
+        throw new KysoError(
+          'ASN1_TOO_DEEP',
+          `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth} at byte ${pos}`,
+          {
+            messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp tại byte ${pos}`,
+          },
+        );
+      }
+      // Validate the child's header against its parent before descending.
+      readElement(bytes, pos, what);
+      ends.push(pos + header + len);
+      pos += header;
+    } else {
+      pos += header + len;
+    }
   }
 }
 

@@ -244,42 +244,74 @@ function parseIdp(el: DerElement, what: string): IssuingDistributionPoint {
   return idp;
 }
 
-/** Serial → entry offsets, built on the first lookup by one pass over the entries. */
+/**
+ * Serial numbers → entries, built on the first lookup by one pass over the entries without
+ * allocating per entry: a 32-bit hash and the offset of each entry in two typed arrays, sorted by
+ * hash. A CRL with a million entries costs 8 MB of index, not a million objects.
+ */
 class EntryIndex {
-  private offsets: Map<string, number[]> | undefined;
-  private entries: DerElement[] = [];
+  private hashes: Uint32Array | undefined;
+  private offsets: Uint32Array | undefined;
+  private readonly base: number;
 
-  constructor(private readonly revoked: DerElement) {}
+  constructor(private readonly revoked: DerElement) {
+    this.base = revoked.raw.length - revoked.value.length;
+  }
 
   count(): number {
     this.build();
-    return this.entries.length;
+    return this.offsets!.length;
   }
 
   lookup(serialHex: string): CrlEntry[] {
     this.build();
-    const hits = this.offsets!.get(serialHex);
-    if (!hits) return [];
-    return hits.map((k) => this.decode(k));
+    const serial = fromHexString(serialHex);
+    const h = hashBytes(serial, 0, serial.length);
+    const hashes = this.hashes!;
+    let lo = 0;
+    let hi = hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hashes[mid]! < h) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: CrlEntry[] = [];
+    for (let k = lo; k < hashes.length && hashes[k] === h; k += 1) {
+      const entry = this.entryAt(this.offsets![k]!);
+      const serialEl = readElement(entry.value, 0, 'CRL entry');
+      if (toHex(serialEl.value) === serialHex) out.push(this.decode(this.offsets![k]!));
+    }
+    return out;
+  }
+
+  private entryAt(offset: number): DerElement {
+    return readElement(this.revoked.value, offset, 'CRL entry', this.revoked.offset + this.base);
   }
 
   private build(): void {
     if (this.offsets) return;
-    const offsets = new Map<string, number[]>();
-    this.entries = children(this.revoked, 'CRL entries');
-    this.entries.forEach((entry, k) => {
-      const serialEl = readElement(entry.value, 0, 'CRL entry');
-      const serial = toHex(expectTag(serialEl, TAG.INTEGER, 'CRL entry').value);
-      const list = offsets.get(serial);
-      if (list) list.push(k);
-      else offsets.set(serial, [k]);
-    });
-    this.offsets = offsets;
+    const value = this.revoked.value;
+    const offsets: number[] = [];
+    const hashes: number[] = [];
+    let pos = 0;
+    while (pos < value.length) {
+      const entry = readElement(value, pos, 'CRL entry');
+      const serial = readElement(entry.value, 0, 'CRL entry');
+      expectTag(serial, TAG.INTEGER, 'CRL entry');
+      offsets.push(pos);
+      hashes.push(hashBytes(serial.value, 0, serial.value.length));
+      pos += entry.raw.length;
+    }
+    const order = Array.from(offsets.keys()).sort(
+      (a, b) => hashes[a]! - hashes[b]! || offsets[a]! - offsets[b]!,
+    );
+    this.hashes = Uint32Array.from(order, (i) => hashes[i]!);
+    this.offsets = Uint32Array.from(order, (i) => offsets[i]!);
   }
 
-  private decode(k: number): CrlEntry {
+  private decode(offset: number): CrlEntry {
     const what = 'CRL entry';
-    const [serialEl, dateEl, extsEl] = expectChildren(this.entries[k]!, TAG.SEQUENCE, what);
+    const [serialEl, dateEl, extsEl] = expectChildren(this.entryAt(offset), TAG.SEQUENCE, what);
     const entry: CrlEntry = {
       serialHex: serialToHex(serialEl!.value),
       revocationDate: readTime(dateEl!, what),
@@ -287,18 +319,37 @@ class EntryIndex {
       hasUnknownCriticalExtension: false,
     };
     if (extsEl) Object.assign(entry, this.entryExtensions(extsEl));
-    // In an indirect CRL the certificate issuer carries over from the previous entry that named one.
-    if (!entry.certificateIssuer) {
-      for (let j = k - 1; j >= 0; j -= 1) {
-        const [, , prev] = children(this.entries[j]!, what);
-        const issuer = prev ? this.entryExtensions(prev).certificateIssuer : undefined;
-        if (issuer) {
-          entry.certificateIssuer = issuer;
+    // In an indirect CRL the certificate issuer carries over from the previous entry that named one:
+    // walk the entries before this one (rare: only CRLs whose entries carry extensions get here).
+    if (!entry.certificateIssuer && this.anyEntryHasExtensions()) {
+      let pos = 0;
+      let current: GeneralName[] | undefined;
+      while (pos < offset) {
+        const prev = this.entryAt(pos);
+        const [, , prevExts] = children(prev, what);
+        const issuer = prevExts ? this.entryExtensions(prevExts).certificateIssuer : undefined;
+        if (issuer) current = issuer;
+        pos += prev.raw.length;
+      }
+      if (current) entry.certificateIssuer = current;
+    }
+    return entry;
+  }
+
+  private extensionsSeen: boolean | undefined;
+
+  /** Whether any entry carries extensions (otherwise no certificate issuer can carry over). */
+  private anyEntryHasExtensions(): boolean {
+    if (this.extensionsSeen === undefined) {
+      this.extensionsSeen = false;
+      for (const offset of this.offsets!) {
+        if (children(this.entryAt(offset), 'CRL entry').length > 2) {
+          this.extensionsSeen = true;
           break;
         }
       }
     }
-    return entry;
+    return this.extensionsSeen;
   }
 
   private entryExtensions(el: DerElement): Partial<CrlEntry> {
@@ -345,4 +396,17 @@ export function parseCrl(input: DerInput): Crl {
   const all = parseCrls(input);
   if (all.length !== 1) throw crlMalformed(`expected one CRL, found ${all.length}`);
   return all[0]!;
+}
+
+/** FNV-1a over a byte range. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i += 1) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function fromHexString(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i += 1) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
 }
