@@ -70,7 +70,7 @@ describe('malformed input gives a KysoError with a stable code, never a crash', 
   });
 
   it('deep nesting: 10 000 nested SEQUENCEs', () => {
-    let inner = new Uint8Array([0x05, 0x00]);
+    let inner: Uint8Array = new Uint8Array([0x05, 0x00]);
     for (let i = 0; i < 10_000; i += 1) inner = seq(inner);
     const start = performance.now();
     expectKysoError(() => parseCertificateDer(inner), ['ASN1_TOO_DEEP', 'CERT_MALFORMED']);
