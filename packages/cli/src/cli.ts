@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isKysoError } from '@kyso/core';
+import { certDescribe, certVerify } from './commands/cert.js';
 import { demo } from './commands/demo.js';
 import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
 
@@ -9,6 +10,12 @@ const HELP = `kyso — ký số và kiểm tra chữ ký số chuyên dùng côn
 
 Cách dùng / Usage:
   kyso demo [--json] [--keep] [--lang vi|en]   tạo PKI thử nghiệm và in chuỗi chứng thư / build the test PKI and print its chain
+  kyso cert verify <cert> (--trust <file|dir>... | --profile vn-gov|vn-public)
+       [--intermediate <file|dir>...] [--crl <file|dir>...] [--at <ISO time>]
+       [--policy <oid>...] [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]
+       [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
+                                               kiểm tra chứng thư số / validate a certificate
+  kyso cert describe <cert> [--json]           mô tả chứng thư số / describe a certificate
   kyso --version
   kyso --help
 
@@ -42,6 +49,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           strict: true,
         });
         return await demo({ json: values.json, keep: values.keep, lang: pickLang(values.lang, io.env) }, io);
+      }
+      case 'cert': {
+        const [sub, ...args] = rest;
+        if (sub === 'verify') return await certVerify(args, io);
+        if (sub === 'describe') return await certDescribe(args, io);
+        throw new UsageError('kyso cert takes verify or describe');
       }
       default:
         throw new UsageError(`unknown command "${command}"; try kyso --help`);
