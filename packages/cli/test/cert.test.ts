@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TestPki, createTestPki } from '@kyso/testkit';
+import { createTestPki, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../src/index.js';
 
@@ -25,7 +25,15 @@ beforeAll(async () => {
 });
 afterAll(() => pki?.cleanup());
 
-const base = () => ['--trust', pki.root.certificate.certPath, '--intermediate', pki.subCa.certificate.certPath, '--crl', crlDir, '--offline'];
+const base = () => [
+  '--trust',
+  pki.root.certificate.certPath,
+  '--intermediate',
+  pki.subCa.certificate.certPath,
+  '--crl',
+  crlDir,
+  '--offline',
+];
 
 describe('kyso cert verify', () => {
   it('exits 0 and prints the path in Vietnamese for a valid certificate', async () => {
@@ -38,7 +46,9 @@ describe('kyso cert verify', () => {
 
   it('exits 1 with REVOKED in JSON for a revoked certificate', async () => {
     const c = capture();
-    expect(await runCli(['cert', 'verify', pki.leaves.revokedKeyCompromise.certPath, ...base(), '--json'], c.io)).toBe(1);
+    expect(
+      await runCli(['cert', 'verify', pki.leaves.revokedKeyCompromise.certPath, ...base(), '--json'], c.io),
+    ).toBe(1);
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
     expect(report.path).toHaveLength(3);
@@ -47,24 +57,73 @@ describe('kyso cert verify', () => {
 
   it('defaults to hard-fail: without CRLs, offline, the result is INDETERMINATE and exit 1', async () => {
     const c = capture();
-    const args = ['--trust', pki.root.certificate.certPath, '--intermediate', pki.subCa.certificate.certPath, '--offline', '--json'];
+    const args = [
+      '--trust',
+      pki.root.certificate.certPath,
+      '--intermediate',
+      pki.subCa.certificate.certPath,
+      '--offline',
+      '--json',
+    ];
     expect(await runCli(['cert', 'verify', pki.leaves.personal.certPath, ...args], c.io)).toBe(1);
-    expect(JSON.parse(c.out())).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER', revocationMode: 'hard-fail' });
+    expect(JSON.parse(c.out())).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'TRY_LATER',
+      revocationMode: 'hard-fail',
+    });
     const soft = capture();
-    expect(await runCli(['cert', 'verify', pki.leaves.personal.certPath, ...args, '--revocation', 'soft-fail'], soft.io)).toBe(0);
+    expect(
+      await runCli(
+        ['cert', 'verify', pki.leaves.personal.certPath, ...args, '--revocation', 'soft-fail'],
+        soft.io,
+      ),
+    ).toBe(0);
   });
 
   it('validates at a given time with --at, in English with --lang en', async () => {
     const c = capture();
     const at = new Date(pki.now.getTime() - 2 * 365 * 86_400_000).toISOString();
-    expect(await runCli(['cert', 'verify', pki.leaves.expired.certPath, ...base(), '--at', at, '--lang', 'en'], c.io)).toBe(0);
+    expect(
+      await runCli(
+        ['cert', 'verify', pki.leaves.expired.certPath, ...base(), '--at', at, '--lang', 'en'],
+        c.io,
+      ),
+    ).toBe(0);
     expect(c.out()).toContain('Result: VALID (TOTAL_PASSED)');
   });
 
   it('uses the built-in vn-gov profile', async () => {
     const c = capture();
-    const cert = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'trust', 'vn', 'leaf-unattributed', 'cuc-thue-bo-tai-chinh.cer');
-    expect(await runCli(['cert', 'verify', cert, '--profile', 'vn-gov', '--at', '2026-01-15T00:00:00Z', '--offline', '--revocation', 'soft-fail', '--json'], c.io)).toBe(0);
+    const cert = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      '..',
+      'shared',
+      'trust',
+      'vn',
+      'leaf-unattributed',
+      'cuc-thue-bo-tai-chinh.cer',
+    );
+    expect(
+      await runCli(
+        [
+          'cert',
+          'verify',
+          cert,
+          '--profile',
+          'vn-gov',
+          '--at',
+          '2026-01-15T00:00:00Z',
+          '--offline',
+          '--revocation',
+          'soft-fail',
+          '--json',
+        ],
+        c.io,
+      ),
+    ).toBe(0);
     expect(JSON.parse(c.out()).path[0].subject).toContain('RootCA chuyên dùng Chính phủ G2');
   });
 
@@ -92,6 +151,9 @@ describe('kyso cert describe', () => {
     expect(c.out()).toContain('Định danh: CCCD 025080000123');
     const j = capture();
     await runCli(['cert', 'describe', pki.leaves.organisation.certPath, '--json'], j.io);
-    expect(JSON.parse(j.out())).toMatchObject({ kind: 'organisation', identifiers: [{ type: 'MST', value: '2600123456' }] });
+    expect(JSON.parse(j.out())).toMatchObject({
+      kind: 'organisation',
+      identifiers: [{ type: 'MST', value: '2600123456' }],
+    });
   });
 });

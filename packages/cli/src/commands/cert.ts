@@ -3,19 +3,19 @@ import { parseArgs } from 'node:util';
 import {
   type CertificateValidationReport,
   type Crl,
-  type RevocationMode,
-  TRUST_PROFILES,
-  type TrustProfileName,
-  TrustStore,
   createCachingTransport,
   createHttpTransport,
   describeCertificate,
   offlineTransport,
+  type RevocationMode,
+  TRUST_PROFILES,
+  type TrustProfileName,
+  TrustStore,
   trustProfile,
   validateCertificate,
 } from '@kyso/core';
 import { readCertificates, readCrls } from '@kyso/core/node';
-import { type CliIo, EXIT, type Lang, UsageError, pickLang } from '../io.js';
+import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
 
 const INDICATION_TEXT = {
   TOTAL_PASSED: { vi: 'HỢP LỆ', en: 'VALID' },
@@ -103,7 +103,9 @@ export async function certVerify(args: readonly string[], io: CliIo): Promise<nu
     transport: values.offline ? offlineTransport : createCachingTransport(createHttpTransport()),
   });
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: positionals[0], certificate: describeCertificate(certs[0]!), ...report }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ file: positionals[0], certificate: describeCertificate(certs[0]!), ...report }, null, 2)}\n`,
+    );
   } else {
     io.stdout(renderReport(positionals[0]!, report, lang));
   }
@@ -122,9 +124,13 @@ function renderReport(file: string, report: CertificateValidationReport, lang: L
     lines.push(`${t('Đường dẫn chứng thực', 'Certification path')}:`);
     report.path.forEach((p, i) => {
       const rev = report.revocation.find((r) => r.certificateIndex === i);
-      const revText = rev ? `; ${t('thu hồi', 'revocation')}: ${rev.status}${rev.source !== 'none' ? ` (${rev.source})` : ''}` : '';
+      const revText = rev
+        ? `; ${t('thu hồi', 'revocation')}: ${rev.status}${rev.source !== 'none' ? ` (${rev.source})` : ''}`
+        : '';
       lines.push(`  [${i}] ${ROLE_TEXT[p.role][lang]}: ${p.subject}`);
-      lines.push(`      ${t('hiệu lực', 'valid')} ${p.notBefore} → ${p.notAfter}; ${t('số hiệu', 'serial')} ${p.serialNumber}${revText}`);
+      lines.push(
+        `      ${t('hiệu lực', 'valid')} ${p.notBefore} → ${p.notAfter}; ${t('số hiệu', 'serial')} ${p.serialNumber}${revText}`,
+      );
     });
   }
   lines.push(`${t('Các bước kiểm tra', 'Checks')}:`);

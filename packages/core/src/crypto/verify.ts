@@ -1,5 +1,5 @@
 import { KysoError } from '../errors.js';
-import { bufferSource } from '../lib/bytes.js';
+import { bufferSource, toHex } from '../lib/bytes.js';
 import { type DerElement, expectChildren, readBigInt, readDer, readOid, TAG } from '../lib/der.js';
 import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../x509/certificate.js';
 import { CURVE_OIDS, KEY_OIDS, type SignatureScheme, signatureScheme } from './algorithms.js';
@@ -11,7 +11,13 @@ import { CURVE_OIDS, KEY_OIDS, type SignatureScheme, signatureScheme } from './a
  */
 
 const subtle = globalThis.crypto.subtle;
-const keyCache = new WeakMap<SubjectPublicKeyInfo, Map<string, Promise<CryptoKey>>>();
+
+/**
+ * Imported keys by SPKI bytes and scheme. A service validates the same few CA keys over and over,
+ * from freshly parsed certificates each time; importing a key costs as much as a verification.
+ */
+const keyCache = new Map<string, Promise<CryptoKey>>();
+const KEY_CACHE_SIZE = 512;
 
 /** What a signature check needs. */
 export interface SignatureCheck {
@@ -27,11 +33,37 @@ export interface SignatureCheck {
 }
 
 /**
+ * A signature verifier for one scheme, when a faster one than WebCrypto is available (node:crypto
+ * through `useNodeCrypto()` from `@kyso/core/node`). Returns `undefined` to fall back to WebCrypto.
+ */
+export type NativeVerifier = (scheme: SignatureScheme, check: SignatureCheck) => boolean | undefined;
+
+let nativeVerifier: NativeVerifier | undefined;
+
+/** Installs (or with `undefined`, removes) a {@link NativeVerifier}. */
+export function setNativeVerifier(verifier: NativeVerifier | undefined): void {
+  nativeVerifier = verifier;
+}
+
+/**
  * Verifies a signature. Resolves `true` or `false`; throws `ALGORITHM_UNSUPPORTED` for algorithms
  * kyso does not know and when the key does not fit the algorithm.
  */
 export async function verifySignature(check: SignatureCheck): Promise<boolean> {
   const scheme = signatureScheme(check.algorithm);
+  if (
+    nativeVerifier &&
+    !(scheme.kind === 'dsa' && !check.publicKey.algorithm.params && check.inheritedDsaParams)
+  ) {
+    const keyOid = check.publicKey.algorithm.oid;
+    const fits =
+      (scheme.kind === 'dsa' && keyOid === KEY_OIDS.dsa) ||
+      (scheme.kind === 'ecdsa' && keyOid === KEY_OIDS.ec) ||
+      ((scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') && keyOid === KEY_OIDS.rsa);
+    if (!fits) throw mismatch();
+    const answer = nativeVerifier(scheme, check);
+    if (answer !== undefined) return answer;
+  }
   const keyOid = check.publicKey.algorithm.oid;
   if (scheme.kind === 'dsa') {
     if (keyOid !== KEY_OIDS.dsa) throw mismatch();
@@ -74,44 +106,44 @@ function mismatch(): KysoError {
 }
 
 function importKey(spki: SubjectPublicKeyInfo, scheme: SignatureScheme): Promise<CryptoKey> {
-  let perKey = keyCache.get(spki);
-  if (!perKey) {
-    perKey = new Map();
-    keyCache.set(spki, perKey);
+  const cacheKey = `${scheme.kind}/${scheme.hash}/${toHex(spki.der)}`;
+  const cached = keyCache.get(cacheKey);
+  if (cached) {
+    // Refresh its place: the map's order is the eviction order.
+    keyCache.delete(cacheKey);
+    keyCache.set(cacheKey, cached);
+    return cached;
   }
-  const cacheKey = `${scheme.kind}/${scheme.hash}`;
-  let key = perKey.get(cacheKey);
-  if (!key) {
-    let params: RsaHashedImportParams | EcKeyImportParams;
-    if (scheme.kind === 'ecdsa') {
-      const curveOid =
-        spki.algorithm.params?.tag === TAG.OID ? readOid(spki.algorithm.params, 'EC parameters') : '';
-      const namedCurve = CURVE_OIDS[curveOid];
-      if (!namedCurve) {
-        return Promise.reject(
-          new KysoError(
-            'ALGORITHM_UNSUPPORTED',
-            `unsupported elliptic curve ${curveOid || '(explicit parameters)'}`,
-            {
-              messageVi: `đường cong elliptic không được hỗ trợ: ${curveOid || '(tham số tường minh)'}`,
-            },
-          ),
-        );
-      }
-      params = { name: 'ECDSA', namedCurve };
-    } else {
-      params = { name: scheme.kind === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
+  let params: RsaHashedImportParams | EcKeyImportParams;
+  if (scheme.kind === 'ecdsa') {
+    const curveOid =
+      spki.algorithm.params?.tag === TAG.OID ? readOid(spki.algorithm.params, 'EC parameters') : '';
+    const namedCurve = CURVE_OIDS[curveOid];
+    if (!namedCurve) {
+      return Promise.reject(
+        new KysoError(
+          'ALGORITHM_UNSUPPORTED',
+          `unsupported elliptic curve ${curveOid || '(explicit parameters)'}`,
+          {
+            messageVi: `đường cong elliptic không được hỗ trợ: ${curveOid || '(tham số tường minh)'}`,
+          },
+        ),
+      );
     }
-    key = subtle
-      .importKey('spki', bufferSource(spki.der), params, false, ['verify'])
-      .catch((cause: unknown) => {
-        throw new KysoError('ALGORITHM_UNSUPPORTED', 'the public key cannot be imported', {
-          cause,
-          messageVi: 'không nạp được khóa công khai',
-        });
-      });
-    perKey.set(cacheKey, key);
+    params = { name: 'ECDSA', namedCurve };
+  } else {
+    params = { name: scheme.kind === 'rsa-pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: scheme.hash };
   }
+  const key = subtle
+    .importKey('spki', bufferSource(spki.der), params, false, ['verify'])
+    .catch((cause: unknown) => {
+      throw new KysoError('ALGORITHM_UNSUPPORTED', 'the public key cannot be imported', {
+        cause,
+        messageVi: 'không nạp được khóa công khai',
+      });
+    });
+  keyCache.set(cacheKey, key);
+  if (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
   return key;
 }
 

@@ -1,10 +1,12 @@
 import { KysoError } from '../errors.js';
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i += 1) parts[i] = HEX[bytes[i]!]!;
+  return parts.join('');
 }
 
 /** Whether two byte arrays hold the same bytes. */

@@ -29,7 +29,7 @@ export function verifySigned(
     cache.set(object, perObject);
   }
   // Inherited DSA parameters depend on the path, so those checks are not cached.
-  const cacheable = inheritedDsaParams === undefined;
+  const cacheable = inheritedDsaParams === undefined && ctx.signatureCache;
   const hit = cacheable ? perObject.get(key) : undefined;
   if (hit) return hit;
   ctx.signatureChecks.count += 1;

@@ -61,6 +61,8 @@ export interface ValidationContext {
   validateIssuerPath: (cert: Certificate, anchor: Certificate, ctx: ValidationContext) => Promise<boolean>;
   /** CRL issuers whose own path is being validated further up the stack (a CRL issuer may cover itself). */
   issuersInProgress: Set<string>;
+  /** Whether verified signatures are remembered on the parsed objects. */
+  signatureCache: boolean;
   /** Signature verifications done so far (bounded). */
   signatureChecks: { count: number; max: number };
 }

@@ -41,6 +41,11 @@ export interface ValidateCertificateOptions {
   policy?: Partial<PolicyInputs>;
   /** Cryptographic constraints (default: {@link defaultCryptoPolicy}). */
   cryptoPolicy?: CryptoPolicy;
+  /**
+   * Remember verified signatures on the parsed objects, so that validating the same certificates
+   * again skips the cryptography (default true). Off, every validation verifies every signature.
+   */
+  signatureCache?: boolean;
   /** Bounds on path building (default 16 deep, 64 paths, 2 000 steps). */
   budget?: Partial<PathBuildingBudget>;
   /** The target must allow one of these key usages when it has the extension (e.g. `nonRepudiation`). */
@@ -118,6 +123,7 @@ export async function validateCertificate(
     depth: 0,
     validateIssuerPath,
     issuersInProgress: new Set(),
+    signatureCache: options.signatureCache ?? true,
     signatureChecks: { count: 0, max: 2000 },
   };
   const { outcome, tried, state } = await firstPassingPath(options.certificate, ctx);

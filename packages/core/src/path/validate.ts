@@ -162,6 +162,13 @@ async function validateStructure(
     return undefined;
   };
 
+  // Every signature of the path is independent of the others' outcome: start them all at once so
+  // that WebCrypto works on them in parallel, and await each in its turn. (DSA keys whose
+  // parameters are inherited are checked in the loop, where the parameters are known.)
+  const prefetched = certs.map((cert, i) => {
+    const key = i === 0 ? anchor.publicKey : certs[i - 1]!.publicKey;
+    return key.algorithm.oid === KEY_OIDS.dsa ? undefined : verifySigned(cert, key, ctx);
+  });
   try {
     for (let i = 0; i < n; i += 1) {
       const cert = certs[i]!;
@@ -189,7 +196,7 @@ async function validateStructure(
         workingKey.algorithm.oid === KEY_OIDS.dsa && !dsaParamsOf({ publicKey: workingKey })
           ? workingDsaParams
           : undefined;
-      if (!(await verifySigned(cert, workingKey, ctx, inherited))) {
+      if (!(await (prefetched[i] ?? verifySigned(cert, workingKey, ctx, inherited)))) {
         return {
           failure: fail(
             'signature',
