@@ -16,10 +16,11 @@ const packages = existsSync(reports) ? readdirSync(reports).filter((f) => f.ends
 for (const file of packages) {
   const r = JSON.parse(readFileSync(join(reports, file), 'utf8'));
   passed += r.numPassedTests;
-  failed += r.numFailedTests + (r.numRuntimeErrors ?? 0);
+  // A test file that fails to load counts as a failure too: it ran none of its tests.
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0) + (r.numRuntimeErrors ?? 0);
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   console.log(
-    `${file.replace(/\.json$/, '').padEnd(18)} ${r.numPassedTests} passed, ${r.numFailedTests} failed`,
+    `${file.replace(/\.json$/, '').padEnd(18)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numFailedTestSuites ?? 0} files failed`,
   );
 }
 if (packages.length === 0) failed += 1;
