@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isKysoError } from '@kyso/core';
 import { certDescribe, certVerify } from './commands/cert.js';
 import { demo } from './commands/demo.js';
+import { rules } from './commands/rules.js';
 import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
 
 const VERSION = '0.0.0';
@@ -16,6 +17,15 @@ Cách dùng / Usage:
        [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
                                                kiểm tra chứng thư số / validate a certificate
   kyso cert describe <cert> [--json]           mô tả chứng thư số / describe a certificate
+  kyso rules list [--province <id>] [--at <YYYY-MM-DD>] [--drafts] [--json]
+                                               quy tắc có hiệu lực / rules in force
+  kyso rules cert <cert> [--province <id>] [--at <date>] [--renewals-used <n>] [--json]
+                                               gia hạn, thay đổi thông tin, thu hồi / renewal, change, revocation
+  kyso rules holidays <year> [--json]          ngày nghỉ lễ / public holidays
+  kyso rules workdays add <date> <n> [--json]  cộng ngày làm việc / add working days
+  kyso rules calendar <year> [--province <id>] [--json]
+                                               lịch báo cáo / reports due
+  Tỉnh / provinces: son-la, phu-tho, ha-tinh, lao-cai, dien-bien
   kyso --version
   kyso --help
 
@@ -56,6 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         if (sub === 'describe') return await certDescribe(args, io);
         throw new UsageError('kyso cert takes verify or describe');
       }
+      case 'rules':
+        return await rules(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; try kyso --help`);
     }
