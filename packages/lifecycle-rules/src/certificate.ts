@@ -1,5 +1,5 @@
 import { addWorkingDays } from './calendar/holidays.js';
-import { addDays, daysBetween, type IsoDate, parseIsoDate } from './dates.js';
+import { addDays, addYears, daysBetween, type IsoDate, parseIsoDate } from './dates.js';
 import { RulesError } from './errors.js';
 import {
   citationOf,
@@ -7,6 +7,7 @@ import {
   parseProvince,
   ruleAt,
   ruleForCheck,
+  rulesAt,
   staleCitations,
 } from './rules/registry.js';
 import type { Citation, ProvinceId, RuleRecord } from './rules/types.js';
@@ -39,6 +40,8 @@ export interface EvaluateOptions {
   at: IsoDate;
   /** A province profile (`phu-tho`, …); the national baseline when absent. */
   province?: string;
+  /** Apply draft regulations too (default false). */
+  includeDrafts?: boolean;
 }
 
 /** What the rules say about one certificate on one date. */
@@ -48,6 +51,12 @@ export interface CertificateEvaluation {
   /** Calendar days from `at` to the last day of validity (negative once expired). */
   daysRemaining: number;
   expired: boolean;
+  /** Whether the validity period fits the maximum for a new (or renewed) certificate. */
+  validity: { years: number; maxYears: number | null; withinMaximum: boolean | null; reasons: Reason[] };
+  /** Where every request must also be copied, in the province. */
+  copyRequestsTo: string | null;
+  /** How the token must be kept, where a rule says so. */
+  custody: Reason[];
   renewal: {
     allowed: boolean;
     /** The last day a request can be made (validity still ≥ the minimum), or null. */
@@ -123,12 +132,13 @@ export function evaluateCertificate(
   const expired = daysRemaining < 0;
   const revoked = facts.status === 'revoked';
   const renewalsUsed = facts.renewalsUsed ?? 0;
+  const drafts = { includeDrafts: options.includeDrafts === true };
   const authority = province
     ? (JURISDICTIONS.find((j) => j.id === province)?.authorities.subscriberManagement ?? null)
     : null;
 
   // Renewal.
-  const renewalRule = ruleAt('cert.renewal.conditions', at, province);
+  const renewalRule = ruleAt('cert.renewal.conditions', at, province, drafts);
   const renewalReasons: Reason[] = [];
   let renewalAllowed = renewalRule !== undefined;
   let latestRequestDate: IsoDate | null = null;
@@ -181,15 +191,15 @@ export function evaluateCertificate(
       );
     }
   }
-  const maxYearsRule = ruleAt('cert.validity.renewed', at, province);
-  const formRule = ruleAt('cert.renewal.form', at, province);
-  const processing = ruleForCheck('renewal.processing', at, province);
+  const maxYearsRule = ruleAt('cert.validity.renewed', at, province, drafts);
+  const formRule = ruleAt('cert.renewal.form', at, province, drafts);
+  const processing = ruleForCheck('renewal.processing', at, province, drafts);
   const processingDays = num(processing, 'deadlineWorkingDays');
   const requestDay = renewalAllowed ? at : null;
 
   // Information change.
-  const changeRule = ruleAt('cert.information-change.conditions', at, province);
-  const casesRule = ruleAt('cert.information-change.cases', at, province);
+  const changeRule = ruleAt('cert.information-change.conditions', at, province, drafts);
+  const casesRule = ruleAt('cert.information-change.cases', at, province, drafts);
   const changeReasons: Reason[] = [];
   let changeAllowed = changeRule !== undefined && !revoked && !expired;
   let changeLatest: IsoDate | null = null;
@@ -226,18 +236,18 @@ export function evaluateCertificate(
   const cases = casesRule ? ((casesRule.params[facts.kind] as string[] | undefined) ?? []) : [];
 
   // Revocation.
-  const revRule = ruleAt('cert.revocation.cases', at, province);
-  const revForm = ruleAt('cert.revocation.form', at, province);
+  const revRule = ruleAt('cert.revocation.cases', at, province, drafts);
+  const revForm = ruleAt('cert.revocation.form', at, province, drafts);
   const events = revRule
     ? [...((revRule.params.all as string[]) ?? []), ...((revRule.params[facts.kind] as string[]) ?? [])]
     : [];
 
   // After the end.
   const steps: Reason[] = [];
-  const returnRule = ruleAt('token.return', at, province);
-  const lostRule = ruleForCheck('token.lost', at, province);
-  const reissue = ruleAt('cert.reissue', at, province);
-  const issueForms = ruleAt('cert.issue.forms', at, province);
+  const returnRule = ruleAt('token.return', at, province, drafts);
+  const lostRule = ruleForCheck('token.lost', at, province, drafts);
+  const reissue = ruleAt('cert.reissue', at, province, drafts);
+  const issueForms = ruleAt('cert.issue.forms', at, province, drafts);
   if (returnRule) {
     steps.push(
       reason(
@@ -269,9 +279,9 @@ export function evaluateCertificate(
 
   // Token recovery.
   let tokenRecovery: CertificateEvaluation['tokenRecovery'] = null;
-  const recoveryRule = ruleAt('token.recovery', at, province);
+  const recoveryRule = ruleAt('token.recovery', at, province, drafts);
   if (facts.token?.locked && recoveryRule) {
-    const provincial = ruleForCheck('token.recovery.processing', at, province);
+    const provincial = ruleForCheck('token.recovery.processing', at, province, drafts);
     const recReasons = [
       reason(
         recoveryRule,
@@ -297,11 +307,51 @@ export function evaluateCertificate(
     };
   }
 
+  // Validity period against Điều 9: five years new, plus at most three for a renewal.
+  const newRule = ruleForCheck('validity.new', at, province, drafts);
+  const renewedRule = ruleForCheck('renewal.max-years', at, province, drafts);
+  const years = Math.round((daysBetween(facts.notBefore, facts.notAfter) / 365.25) * 100) / 100;
+  let validity: CertificateEvaluation['validity'] = {
+    years,
+    maxYears: null,
+    withinMaximum: null,
+    reasons: [],
+  };
+  if (newRule) {
+    const maxYears =
+      (num(newRule, 'maxYears') ?? 0) + (renewalsUsed > 0 ? (num(renewedRule, 'maxYears') ?? 0) : 0);
+    const within = facts.notAfter <= addYears(facts.notBefore, maxYears);
+    validity = {
+      years,
+      maxYears,
+      withinMaximum: within,
+      reasons: [
+        reason(
+          renewalsUsed > 0 && renewedRule ? renewedRule : newRule,
+          within
+            ? `Thời hạn ${years} năm, trong mức tối đa ${maxYears} năm.`
+            : `Thời hạn ${years} năm vượt mức tối đa ${maxYears} năm.`,
+          within
+            ? `Valid for ${years} years, within the maximum of ${maxYears}.`
+            : `Valid for ${years} years, beyond the maximum of ${maxYears}.`,
+        ),
+      ],
+    };
+  }
+  const copyRule = ruleForCheck('request.copy', at, province, drafts);
+  const custody = rulesAt(at, province, drafts)
+    .filter((r) => r.check === 'token.custody')
+    .filter((r) => facts.kind === 'organisation' || r.id === 'ha-tinh.token.secret-custody')
+    .map((r) => reason(r, r.statement.vi, r.statement.en));
+
   return {
     at,
     province: province ?? null,
     daysRemaining,
     expired,
+    validity,
+    copyRequestsTo: str(copyRule, 'copyTo'),
+    custody,
     renewal: {
       allowed: renewalAllowed,
       latestRequestDate,

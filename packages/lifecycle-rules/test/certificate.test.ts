@@ -65,7 +65,7 @@ describe('phu-tho.renewal-change.processing (Phú Thọ, Điều 5 khoản 4)', 
   });
 });
 
-describe('cert.information-change.conditions and .cases (Điều 14–15)', () => {
+describe('cert.information-change.conditions and cert.information-change.cases (Điều 14–15)', () => {
   it('allows a change with 30 days left, lists the cases of the kind, and keeps the validity', () => {
     const e = evaluateCertificate(
       { kind: 'organisation', notBefore: '2024-01-01', notAfter: '2026-12-31' },
