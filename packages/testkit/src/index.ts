@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+export type { FaultInjectingModule } from './fault-module.js';
+export { buildFaultInjectingModule } from './fault-module.js';
 export type { LoopbackRequest, LoopbackResponse, LoopbackServer } from './loopback-server.js';
 export { startLoopbackServer } from './loopback-server.js';
 export type { OcspResponder, OcspResponderOptions } from './ocsp.js';

@@ -5,6 +5,6 @@
  */
 
 export type { TokenErrorCode } from './errors.js';
-export { TokenError } from './errors.js';
+export { ckrOf, TokenError } from './errors.js';
 export type { ModulePathSource, ResolveModuleOptions } from './module-locations.js';
 export { KNOWN_MODULE_LOCATIONS, resolveModulePath } from './module-locations.js';
