@@ -50,7 +50,14 @@ describe('PIN safety', () => {
 
     // The final try is refused without even asking for the PIN.
     let asked = false;
-    await expect(tokens.signer({ pin: () => ((asked = true), token.userPin) })).rejects.toMatchObject({
+    await expect(
+      tokens.signer({
+        pin: () => {
+          asked = true;
+          return token.userPin;
+        },
+      }),
+    ).rejects.toMatchObject({
       code: 'TOKEN_PIN_FINAL_TRY',
     });
     expect(asked).toBe(false);

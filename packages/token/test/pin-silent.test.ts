@@ -35,7 +35,12 @@ describe('a token that hides its PIN counter', () => {
     expect(tokens.select().token.pin).toMatchObject({ countLow: false, finalTry: false, locked: false });
     let asked = false;
     try {
-      await tokens.signer({ pin: () => ((asked = true), token.userPin) });
+      await tokens.signer({
+        pin: () => {
+          asked = true;
+          return token.userPin;
+        },
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'TOKEN_PIN_CONSENT_REQUIRED' });
