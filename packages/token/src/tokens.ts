@@ -254,7 +254,8 @@ export class Pkcs11Tokens {
             hasPrivateKey: keyIds ? keyIds.has(id) : null,
           });
         }
-        return out;
+        // Tokens return objects in no fixed order; callers get them by CKA_ID.
+        return out.sort((a, b) => a.id.localeCompare(b.id) || a.label.localeCompare(b.label));
       } finally {
         this.closeSession(session);
       }
