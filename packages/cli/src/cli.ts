@@ -3,6 +3,7 @@ import { isKysoError } from '@kyso/core';
 import { certDescribe, certVerify } from './commands/cert.js';
 import { demo } from './commands/demo.js';
 import { rules } from './commands/rules.js';
+import { token } from './commands/token.js';
 import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
 
 const VERSION = '0.0.0';
@@ -26,6 +27,9 @@ Cách dùng / Usage:
   kyso rules calendar <year> [--province <id>] [--json]
                                                lịch báo cáo / reports due
   Tỉnh / provinces: son-la, phu-tho, ha-tinh, lao-cai, dien-bien
+  kyso token list|status|certs|sign-test [--module <path>] [--slot <n> | --token-label <label>]
+       [--pin-stdin] [--key-id <hex> | --fingerprint <hex> | --label <label>] [--json]
+                                               thiết bị ký số / PKCS#11 tokens (PIN: prompt, --pin-stdin, KYSO_TOKEN_PIN)
   kyso --version
   kyso --help
 
@@ -68,6 +72,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       }
       case 'rules':
         return await rules(rest, io);
+      case 'token':
+        return await token(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; try kyso --help`);
     }

@@ -3,6 +3,10 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** All of standard input (for `--pin-stdin`). */
+  readStdin?: () => Promise<string>;
+  /** Asks for a secret on the terminal without echoing it; absent when there is no terminal. */
+  promptSecret?: (question: string) => Promise<string>;
 }
 
 /** The process's own streams. */
@@ -10,7 +14,48 @@ export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  ...(process.stdin.isTTY ? { promptSecret } : {}),
 };
+
+/** Reads a line from the terminal with echo off (the PIN is never shown). */
+function promptSecret(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    let value = '';
+    stdin.setRawMode?.(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const onData = (ch: string) => {
+      for (const c of ch) {
+        if (c === '\r' || c === '\n') {
+          done();
+          resolve(value);
+          return;
+        }
+        if (c === '\u0003') {
+          done();
+          reject(new UsageError('cancelled'));
+          return;
+        }
+        if (c === '\u007f') value = value.slice(0, -1);
+        else value += c;
+      }
+    };
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    stdin.on('data', onData);
+  });
+}
 
 /** Languages the CLI speaks. */
 export type Lang = 'vi' | 'en';
