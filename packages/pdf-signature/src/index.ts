@@ -7,3 +7,9 @@
 
 export type { PdfErrorCode } from './errors.js';
 export { PdfError } from './errors.js';
+export type { XrefSection } from './reader/document.js';
+export { PdfDocument, READER_LIMITS } from './reader/document.js';
+export type { PdfValue } from './reader/objects.js';
+export { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from './reader/objects.js';
+export type { PdfSignatureField } from './reader/signatures.js';
+export { findSignatures } from './reader/signatures.js';

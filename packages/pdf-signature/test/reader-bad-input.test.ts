@@ -1,0 +1,115 @@
+import { isKysoError } from '@kyso/core';
+import { deflateSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { findSignatures, PdfDocument, PdfRef } from '../src/index.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A minimal PDF with the given objects (bodies without `n 0 obj`), a classic xref and a trailer. */
+function pdf(objects: string[], trailerExtra = '', xrefOverride?: number): Uint8Array {
+  let body = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) body += `${String(o).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${xrefOverride ?? xref}\n%%EOF\n`;
+  return enc(body);
+}
+
+function expectCode(fn: () => unknown, code: string) {
+  try {
+    fn();
+  } catch (error) {
+    expect(isKysoError(error), String(error)).toBe(true);
+    expect((error as { code: string }).code).toBe(code);
+    return;
+  }
+  expect.unreachable(`expected ${code}`);
+}
+
+describe('the PDF reader on hostile input', () => {
+  it('reads a well-formed minimal file', () => {
+    const doc = PdfDocument.load(pdf(['<< /Type /Catalog >>']));
+    expect(doc.catalog().name('Type')).toBe('Catalog');
+    expect(findSignatures(doc)).toEqual([]);
+  });
+
+  it('truncated files', () => {
+    const full = pdf(['<< /Type /Catalog >>']);
+    for (const cut of [10, 40, full.length - 30]) {
+      expect(() => PdfDocument.load(full.subarray(0, cut)).catalog()).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^PDF_/) }),
+      );
+    }
+  });
+
+  it('a cross-reference chain that loops', () => {
+    const base = new TextDecoder().decode(pdf(['<< /Type /Catalog >>']));
+    const xrefAt = base.lastIndexOf('xref\n0');
+    const looping = base.replace('/Root 1 0 R ', `/Root 1 0 R /Prev ${xrefAt} `);
+    expectCode(() => PdfDocument.load(enc(looping)), 'PDF_XREF_LOOP');
+  });
+
+  it('a startxref that points past the end', () => {
+    expectCode(() => PdfDocument.load(pdf(['<< /Type /Catalog >>'], '', 999_999)), 'PDF_XREF_BROKEN');
+  });
+
+  it('references that point to references in a loop', () => {
+    const doc = PdfDocument.load(pdf(['<< /Type /Catalog /AcroForm 2 0 R >>', '3 0 R', '2 0 R']));
+    expect(() => doc.deref(new PdfRef(2, 0))).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/PDF_REFERENCE_LOOP/) }),
+    );
+  });
+
+  it('a compressed stream that would inflate beyond the limit', async () => {
+    const { inflate } = await import('../src/reader/filters.js');
+    const bomb = deflateSync(new Uint8Array(8 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(20_000);
+    expectCode(() => inflate(bomb, 1024 * 1024), 'PDF_STREAM_TOO_LARGE');
+  });
+
+  it('an encrypted file', () => {
+    expectCode(
+      () => PdfDocument.load(pdf(['<< /Type /Catalog >>', '<< /Filter /Standard >>'], '/Encrypt 2 0 R ')),
+      'PDF_ENCRYPTED',
+    );
+  });
+
+  it('a /Contents that is not hex', () => {
+    const doc = PdfDocument.load(
+      pdf([
+        '<< /Type /Catalog /AcroForm << /Fields [2 0 R] >> >>',
+        '<< /FT /Sig /T (Sig1) /V << /Type /Sig /ByteRange [0 10 20 30] /Contents <30zz> >> >>',
+      ]),
+    );
+    expectCode(() => findSignatures(doc), 'PDF_MALFORMED');
+  });
+
+  it('deeply nested arrays', () => {
+    const doc = PdfDocument.load(pdf([`<< /Type /Catalog /X ${'['.repeat(1000)}${']'.repeat(1000)} >>`]));
+    expectCode(() => doc.catalog(), 'PDF_MALFORMED');
+  });
+
+  it('finds a signature field with its ByteRange and /Contents offsets', () => {
+    const doc = PdfDocument.load(
+      pdf([
+        '<< /Type /Catalog /AcroForm << /Fields [2 0 R] >> >>',
+        '<< /FT /Sig /T (Ch\\375 k\\375) /V 3 0 R >>',
+        "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 100 200 50] /Contents <3082> /M (D:20261122090000+07'00') >>",
+      ]),
+    );
+    const [sig] = findSignatures(doc);
+    expect(sig).toMatchObject({
+      subFilter: 'ETSI.CAdES.detached',
+      byteRange: [0, 100, 200, 50],
+      type: 'signature',
+      objectNumber: 3,
+    });
+    expect(Array.from(sig!.contents!)).toEqual([0x30, 0x82]);
+    expect(sig!.claimedSigningTime).toBe("D:20261122090000+07'00'");
+  });
+});

@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isKysoError } from '@kyso/core';
+import { describe, expect, it } from 'vitest';
+import { findSignatures, PdfDocument } from '../src/index.js';
+
+/** Signed PDFs nobody here made (EU DSS, pyHanko, @signpdf, attack research), read by path. */
+const CORPUS = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf');
+
+function pdfs(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return pdfs(p);
+    return f.toLowerCase().endsWith('.pdf') ? [p] : [];
+  });
+}
+
+const files = pdfs(CORPUS).sort();
+
+/**
+ * Files whose structure is broken on purpose, and the error kyso must give for each (a clear,
+ * stable code, never a guess): the cross-reference chain points outside the file or into the
+ * middle of a table, the trailer of the last update names no readable catalog, or the file is
+ * encrypted.
+ */
+const EXPECTED_ERRORS: Record<string, string> = {
+  'attacks/itext/pdfinsecurity/isa-3.pdf': 'PDF_MALFORMED',
+  'dss/encrypted.pdf': 'PDF_ENCRYPTED',
+  'dss/pdf-spoofing-attack.pdf': 'PDF_ENCRYPTED',
+  'dss/pades_infinite_loop.pdf': 'PDF_XREF_BROKEN',
+  'dss/pades_opposite_infinite_loop.pdf': 'PDF_XREF_BROKEN',
+  'dss/pdf-signed-corrupted.pdf': 'PDF_XREF_BROKEN',
+};
+const tally = { read: 0, signatures: 0, holes: 0, errors: [] as string[] };
+
+describe('reading every PDF of the conformance corpus', () => {
+  it.each(files.map((f) => [relative(CORPUS, f), f] as const))('%s', (name, file) => {
+    const bytes = new Uint8Array(readFileSync(file));
+    const expectedError = EXPECTED_ERRORS[name];
+    if (expectedError) {
+      expect(() => findSignatures(PdfDocument.load(bytes))).toThrow(
+        expect.objectContaining({ code: expectedError }),
+      );
+      tally.read += 1;
+      return;
+    }
+    try {
+      const doc = PdfDocument.load(bytes);
+      const sigs = findSignatures(doc);
+      tally.read += 1;
+      tally.signatures += sigs.length;
+      expect(doc.revisionEnds.length).toBeGreaterThan(0);
+      for (const s of sigs) {
+        const br = s.byteRange;
+        if (br && br.length === 4 && s.contentsStart !== null) {
+          const holeMatches = br[0] === 0 && br[1] === s.contentsStart && br[2] === s.contentsEnd;
+          if (holeMatches) tally.holes += 1;
+          // Files made by @signpdf are ordinary: there the hole is exactly the /Contents string.
+          if (name.startsWith('node-signpdf/')) expect(holeMatches, `${s.fieldName}: ${br}`).toBe(true);
+        }
+      }
+    } catch (error) {
+      tally.errors.push(`${relative(CORPUS, file)}: ${(error as Error).message}`);
+      expect(isKysoError(error), String(error)).toBe(true);
+      throw error;
+    }
+  });
+
+  it('prints the tally', () => {
+    console.log(
+      `PDF corpus: ${tally.read}/${files.length} read, ${tally.signatures} signature fields found, ${tally.holes} whose ByteRange hole is exactly /Contents`,
+    );
+    if (tally.errors.length > 0) console.log(`not read:\n  ${tally.errors.join('\n  ')}`);
+  });
+});
