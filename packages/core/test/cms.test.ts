@@ -105,6 +105,14 @@ describe('CMS SignedData made by openssl cms -sign', () => {
     expect(v.signatureValid).toBe(true);
   });
 
+  it('reads BER with indefinite lengths (openssl cms -stream), as many real signers write it', async () => {
+    const ber = await opensslSign(pki.leaves.personal, ['-stream', '-cades']);
+    expect(ber[1]).toBe(0x80);
+    const sd = parseSignedData(ber);
+    const v = await verifySignerInfo(sd, sd.signers[0]!, sha256(content));
+    expect(v).toMatchObject({ digestMatches: true, signatureValid: true, signingCertificateBinding: 'ok' });
+  });
+
   it('parses the zero-padded /Contents of a PDF signature', async () => {
     const der = await opensslSign(pki.leaves.personal, ['-cades']);
     const padded = new Uint8Array(der.length + 4096);

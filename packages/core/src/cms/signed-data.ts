@@ -3,6 +3,7 @@ import { verifySignature } from '../crypto/verify.js';
 import { isKysoError, KysoError } from '../errors.js';
 import { bufferSource, bytesEqual } from '../lib/bytes.js';
 import {
+  berToDer,
   children,
   contextTag,
   type DerElement,
@@ -10,7 +11,6 @@ import {
   expectTag,
   readDer,
   readOid,
-  readSmallInt,
   readTime,
   TAG,
 } from '../lib/der.js';
@@ -82,8 +82,11 @@ function malformed(message: string, cause?: unknown): KysoError {
 export function parseSignedData(input: Uint8Array): SignedData {
   const what = 'CMS';
   try {
-    // PDF /Contents is zero-padded after the DER: read the first element only.
-    const first = readDer(trimPadding(input), what);
+    // CMS may be BER (indefinite lengths); PDF /Contents is zero-padded after it.
+    const first = readDer(
+      input[1] === 0x80 || hasIndefinite(input) ? berToDer(input, what) : trimPadding(input),
+      what,
+    );
     const [typeEl, contentEl] = expectChildren(first, TAG.SEQUENCE, what);
     if (readOid(typeEl!, what) !== CMS_OIDS.signedData) throw malformed('the content is not SignedData');
     const sd = expectChildren(children(contentEl!, what)[0]!, TAG.SEQUENCE, what);
@@ -112,6 +115,14 @@ export function parseSignedData(input: Uint8Array): SignedData {
   }
 }
 
+/** Whether the element at the start of `input` uses an indefinite length anywhere near the top. */
+function hasIndefinite(input: Uint8Array): boolean {
+  // Cheap check: indefinite lengths appear as 0x80 right after a constructed tag.
+  for (let i = 0; i + 1 < Math.min(input.length, 64); i += 1)
+    if ((input[i]! & 0x20) !== 0 && input[i + 1] === 0x80) return true;
+  return false;
+}
+
 function trimPadding(input: Uint8Array): Uint8Array {
   if (input.length < 4 || input[0] !== 0x30) return input;
   const len = input[1]!;
@@ -122,8 +133,16 @@ function trimPadding(input: Uint8Array): Uint8Array {
   return input.subarray(0, Math.min(input.length, 2 + count + total));
 }
 
+/** Signature algorithm OIDs some signers put where a digest algorithm belongs, and their hash. */
+const SIGNATURE_OID_HASH: Record<string, VerifyHash> = {
+  '1.2.840.113549.1.1.5': 'SHA-1',
+  '1.2.840.113549.1.1.11': 'SHA-256',
+  '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
+};
+
 function hashOf(alg: AlgorithmIdentifier): VerifyHash {
-  const h = HASH_OIDS[alg.oid];
+  const h = HASH_OIDS[alg.oid] ?? SIGNATURE_OID_HASH[alg.oid];
   if (!h) {
     throw new KysoError('ALGORITHM_UNSUPPORTED', `unsupported digest algorithm ${alg.oid}`, {
       messageVi: `thuật toán băm không được hỗ trợ: ${alg.oid}`,

@@ -266,3 +266,79 @@ export function latin1(bytes: Uint8Array): string {
   for (const b of bytes) s += String.fromCharCode(b);
   return s;
 }
+
+/**
+ * Re-encodes BER as DER where it matters for reading: indefinite lengths become definite ones.
+ * CMS SignedData may be BER (RFC 5652 §2); kyso reads it through this, keeping every definite-length
+ * element (certificates, signed attributes) byte for byte. Only the first element is read, so PDF
+ * zero padding after it is ignored. Depth and size are bounded like `readDer`.
+ */
+export function berToDer(bytes: Uint8Array, what: string): Uint8Array {
+  const out: number[] = [];
+  const pushLength = (len: number) => {
+    if (len < 0x80) out.push(len);
+    else {
+      const b: number[] = [];
+      for (let n = len; n > 0; n = Math.floor(n / 256)) b.unshift(n & 0xff);
+      out.push(0x80 | b.length, ...b);
+    }
+  };
+  // Returns [end position in input, encoded bytes].
+  const walk = (pos: number, depth: number): [number, number[]] => {
+    if (depth > DER_LIMITS.maxDepth) {
+      throw new KysoError('ASN1_TOO_DEEP', `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth}`, {
+        messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp`,
+      });
+    }
+    if (pos + 2 > bytes.length) throw malformed(what, 'truncated header', pos);
+    const tag = bytes[pos]!;
+    if (bytes[pos + 1] !== 0x80) {
+      const el = readElement(bytes, pos, what);
+      if ((tag & 0x20) === 0) return [pos + el.raw.length, Array.from(el.raw)];
+      // A definite-length constructed element may still hold indefinite children.
+      const body: number[] = [];
+      let p = pos + (el.raw.length - el.value.length);
+      const end = pos + el.raw.length;
+      while (p < end) {
+        const [next, enc] = walk(p, depth + 1);
+        body.push(...enc);
+        p = next;
+      }
+      return [end, encodeConstructed(tag, body)];
+    }
+    if ((tag & 0x20) === 0) throw malformed(what, 'indefinite length on a primitive element', pos);
+    let p = pos + 2;
+    const body: number[] = [];
+    for (;;) {
+      if (p + 2 > bytes.length) throw malformed(what, 'indefinite length without end-of-contents', p);
+      if (bytes[p] === 0 && bytes[p + 1] === 0) {
+        p += 2;
+        break;
+      }
+      const [next, enc] = walk(p, depth + 1);
+      body.push(...enc);
+      p = next;
+    }
+    return [p, encodeConstructed(tag, body)];
+  };
+  // DER has no constructed OCTET STRING: a chunked one (BER, tag 0x24) becomes one primitive string.
+  const encodeConstructed = (tag: number, body: number[]): number[] => {
+    if (tag !== 0x24) return [tag, ...lengthOf(body.length), ...body];
+    const joined: number[] = [];
+    const inner = Uint8Array.from(body);
+    let q = 0;
+    while (q < inner.length) {
+      const chunk = readElement(inner, q, what);
+      joined.push(...chunk.value);
+      q += chunk.raw.length;
+    }
+    return [0x04, ...lengthOf(joined.length), ...joined];
+  };
+  const lengthOf = (len: number): number[] => {
+    out.length = 0;
+    pushLength(len);
+    return [...out];
+  };
+  const [, encoded] = walk(0, 0);
+  return Uint8Array.from(encoded);
+}

@@ -111,7 +111,7 @@ export function parseCertificateDer(der: Uint8Array): Certificate {
       }
     }
     const signatureAlgorithm = parseAlgorithmIdentifier(sigAlgEl, what);
-    if (toHex(signatureAlgorithm.der) !== toHex(innerSigAlg.der)) {
+    if (!sameAlgorithm(signatureAlgorithm, innerSigAlg)) {
       throw certMalformed('the signature algorithm inside and outside the signed part differ');
     }
     const { bytes: signatureValue } = readBitString(sigEl, what);
@@ -137,6 +137,14 @@ export function parseCertificateDer(der: Uint8Array): Certificate {
     if (isKysoError(error) && error.code === 'ASN1_TOO_DEEP') throw error;
     throw certMalformed(error instanceof Error ? error.message : String(error), error);
   }
+}
+
+/** Same OID and parameters, where absent parameters and an explicit NULL count as the same. */
+function sameAlgorithm(a: AlgorithmIdentifier, b: AlgorithmIdentifier): boolean {
+  if (a.oid !== b.oid) return false;
+  const params = (x: AlgorithmIdentifier) =>
+    x.params === undefined || x.params.tag === TAG.NULL ? '' : toHex(x.params.raw);
+  return params(a) === params(b);
 }
 
 /** Serial number bytes as upper-case hex, without the sign-padding zero byte. */

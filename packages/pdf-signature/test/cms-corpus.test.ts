@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseSignedData } from '@kyso/core';
+import { describe, expect, it } from 'vitest';
+import { findSignatures, PdfDocument } from '../src/index.js';
+
+/**
+ * Every signature's /Contents in the corpus parses as CMS SignedData through @kyso/core (BER
+ * included, as real signers write it), except the ones listed with the reason they cannot.
+ */
+const CORPUS = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf');
+
+const NOT_CMS: Record<string, string> = {
+  'attacks/itext/byterange/adbe.x509.rsa_sha1_signature.pdf Signature1':
+    'adbe.x509.rsa_sha1 holds a bare PKCS#1 signature, not CMS',
+  'attacks/itext/byterange/spacesBeforeContentsTest01.pdf Signature1':
+    'an attack: /Contents is not a signature',
+  'attacks/itext/byterange/twoContentsTest01.pdf Signature1':
+    'an attack: two /Contents, the one read is not a signature',
+  'dss/pdf-with-empty-sig.pdf Signature1': 'an empty signature placeholder (all zeros)',
+  'dss/pdf-with-two-empty-sigs.pdf Signature1': 'an empty signature placeholder',
+  'dss/pdf-with-two-empty-sigs.pdf Signature2': 'an empty signature placeholder',
+  'node-signpdf/with-placeholder.pdf Signature1': 'an unsigned placeholder',
+  'pyhanko/coverage-anomalies/base.pdf Sig1': 'an unsigned placeholder',
+  'pyhanko/ed448-shake256-nolen.pdf Sig1': 'SHAKE256 digest, which kyso does not support',
+};
+
+function pdfs(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return pdfs(p);
+    return f.toLowerCase().endsWith('.pdf') ? [p] : [];
+  });
+}
+
+const cases: [string, Uint8Array][] = [];
+for (const file of pdfs(CORPUS).sort()) {
+  let sigs: ReturnType<typeof findSignatures>;
+  try {
+    sigs = findSignatures(PdfDocument.load(new Uint8Array(readFileSync(file))));
+  } catch {
+    continue; // files that cannot be read are covered by reader-corpus.test.ts
+  }
+  for (const s of sigs) if (s.contents) cases.push([`${relative(CORPUS, file)} ${s.fieldName}`, s.contents]);
+}
+
+describe('CMS inside the corpus signatures', () => {
+  it.each(cases)('%s', (name, contents) => {
+    if (NOT_CMS[name]) {
+      expect(() => parseSignedData(contents)).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/CMS_MALFORMED|ALGORITHM_UNSUPPORTED/) }),
+      );
+      return;
+    }
+    const sd = parseSignedData(contents);
+    expect(sd.signers.length).toBeGreaterThan(0);
+  });
+
+  it('covers the corpus', () => {
+    expect(cases.length).toBeGreaterThan(450);
+  });
+});
