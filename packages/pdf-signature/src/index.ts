@@ -13,3 +13,7 @@ export type { PdfValue } from './reader/objects.js';
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from './reader/objects.js';
 export type { PdfSignatureField } from './reader/signatures.js';
 export { findSignatures } from './reader/signatures.js';
+export type { ModificationLevel, ModificationReport } from './verify/modifications.js';
+export { analyseModifications } from './verify/modifications.js';
+export type { PdfVerificationReport, SignatureReport, VerifyPdfOptions } from './verify/verify-pdf.js';
+export { verifyPdf } from './verify/verify-pdf.js';

@@ -30,7 +30,7 @@ export const READER_LIMITS = { maxXrefSections: 1000, maxResolveDepth: 64, maxOb
 export class PdfDocument {
   /** Cross-reference sections, newest first (as the /Prev chain runs). */
   readonly sections: XrefSection[] = [];
-  /** Byte offsets where revisions end (just past each `%%EOF` and its end-of-line), ascending. */
+  /** Byte offsets where revisions may end (just past each `%%EOF`, and past its end-of-line), ascending. */
   readonly revisionEnds: number[];
   private readonly merged = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfValue>();
@@ -349,6 +349,57 @@ export class PdfDocument {
     return new Lexer(os.data, os.first + off).value();
   }
 
+  /**
+   * The document as it was when the revision ending at byte `end` was written: only the
+   * cross-reference sections before `end` count. For comparing what changed after a signature.
+   */
+  asOf(end: number): PdfDocument {
+    const view = new PdfDocument(this.bytes.subarray(0, end));
+    view.headerFound = this.headerFound;
+    const kept = this.sections.filter((s) => s.offset < end);
+    if (kept.length === 0) {
+      throw new PdfError('PDF_MALFORMED', `no cross-reference section lies before byte ${end}`, {
+        offset: end,
+        messageVi: `không có bảng tham chiếu chéo nào trước byte ${end}`,
+      });
+    }
+    view.sections.push(...kept);
+    for (const section of [...kept].reverse())
+      for (const [num, entry] of section.entries) view.merged.set(num, entry);
+    return view;
+  }
+
+  /** Object numbers defined (not freed) by the sections at or after byte `from`. */
+  objectsDefinedFrom(from: number): Set<number> {
+    const out = new Set<number>();
+    for (const s of this.sections) {
+      if (s.offset < from) continue;
+      for (const [num, entry] of s.entries) if (entry.type !== 0) out.add(num);
+    }
+    return out;
+  }
+
+  /** Object numbers freed by the sections at or after byte `from`. */
+  objectsFreedFrom(from: number): Set<number> {
+    const out = new Set<number>();
+    for (const s of this.sections) {
+      if (s.offset < from) continue;
+      for (const [num, entry] of s.entries) if (entry.type === 0 && num !== 0) out.add(num);
+    }
+    return out;
+  }
+
+  /** The numbers of every object in use. */
+  objectNumbers(): number[] {
+    return [...this.merged.entries()].filter(([, e]) => e.type !== 0).map(([n]) => n);
+  }
+
+  /** Whether object `num` exists (in use) in this view. */
+  has(num: number): boolean {
+    const e = this.merged.get(num);
+    return e !== undefined && e.type !== 0;
+  }
+
   /** The document catalog. */
   catalog(): PdfDict {
     const root = this.deref(this.trailer.get('Root'));
@@ -365,10 +416,12 @@ function findEofs(b: Uint8Array): number[] {
   const out: number[] = [];
   for (let i = 0; i + 5 <= b.length; i += 1) {
     if (b[i] === 0x25 && b[i + 1] === 0x25 && b[i + 2] === 0x45 && b[i + 3] === 0x4f && b[i + 4] === 0x46) {
+      // A revision may end right after the marker or after its end-of-line: signers differ.
       let end = i + 5;
+      out.push(end);
       if (b[end] === 0x0d) end += 1;
       if (b[end] === 0x0a) end += 1;
-      out.push(end);
+      if (end !== i + 5) out.push(end);
       i += 4;
     }
   }

@@ -1,0 +1,266 @@
+import {
+  type Certificate,
+  type Crl,
+  describeCertificate,
+  type Indication,
+  type LocalizedMessage,
+  parseSignedData,
+  type RevocationMode,
+  type SubIndication,
+  type Transport,
+  type TrustStore,
+  validateCertificate,
+  verifySignerInfo,
+} from '@kyso/core';
+import { PdfDocument } from '../reader/document.js';
+import { findSignatures, type PdfSignatureField } from '../reader/signatures.js';
+import { analyseModifications } from './modifications.js';
+
+/** Options of {@link verifyPdf}. */
+export interface VerifyPdfOptions {
+  /** Trust anchors, or a TrustStore such as `trustProfile('vn-gov')`. */
+  trustAnchors: readonly Certificate[] | TrustStore;
+  /** More CRLs (those inside each signature are used too). */
+  crls?: readonly Crl[];
+  /** Validate at this time instead of each signature's signing time. */
+  at?: Date;
+  /** What an unknown revocation status means (default `hard-fail`). */
+  revocation?: RevocationMode;
+  /** Fetches OCSP and CRLs; omit for offline verification. */
+  transport?: Transport;
+}
+
+/** One signature's result, in the JSON shape `kyso verify --json` prints. */
+export interface SignatureReport {
+  index: number;
+  fieldName: string;
+  subFilter: string | null;
+  indication: Indication;
+  subIndication: SubIndication | null;
+  signer: { commonName: string | null; organization: string | null; kind: string | null };
+  signingTime: string | null;
+  timestamped: boolean;
+  coversWholeDocument: boolean;
+  modifiedAfter: 'none' | 'allowed' | 'disallowed';
+  checks: {
+    id: string;
+    status: 'passed' | 'failed' | 'warning' | 'indeterminate';
+    message: LocalizedMessage;
+  }[];
+}
+
+/** The document's result. */
+export interface PdfVerificationReport {
+  indication: Indication;
+  signatures: SignatureReport[];
+}
+
+const HASH_NAME: Record<string, string> = {
+  'SHA-1': 'SHA-1',
+  'SHA-256': 'SHA-256',
+  'SHA-384': 'SHA-384',
+  'SHA-512': 'SHA-512',
+};
+
+/** ByteRange sanity (ISO 32000-2 §12.8.1): from 0, one hole that is exactly /Contents, to a revision end. */
+function checkByteRange(sig: PdfSignatureField, doc: PdfDocument): { ok: boolean; why: string; end: number } {
+  const br = sig.byteRange;
+  if (!br || br.length !== 4 || br.some((n) => !Number.isInteger(n) || n < 0))
+    return { ok: false, why: 'the ByteRange is not four non-negative integers', end: 0 };
+  const [a, b, c, d] = br as [number, number, number, number];
+  const end = c + d;
+  if (a !== 0) return { ok: false, why: 'the ByteRange does not start at byte 0', end };
+  if (b > c) return { ok: false, why: 'the two ranges of the ByteRange overlap', end };
+  if (end > doc.bytes.length) return { ok: false, why: 'the ByteRange points past the end of the file', end };
+  if (sig.contentsStart !== b || sig.contentsEnd !== c)
+    return { ok: false, why: 'the hole in the ByteRange is not exactly the /Contents string', end };
+  if (!doc.revisionEnds.includes(end) && end !== doc.bytes.length)
+    return { ok: false, why: 'the ByteRange does not end where a revision ends', end };
+  return { ok: true, why: '', end };
+}
+
+async function digestRanges(bytes: Uint8Array, br: number[], hash: string): Promise<Uint8Array> {
+  const [a, b, c, d] = br as [number, number, number, number];
+  const joined = new Uint8Array(b + d);
+  joined.set(bytes.subarray(a, a + b), 0);
+  joined.set(bytes.subarray(c, c + d), b);
+  return new Uint8Array(await globalThis.crypto.subtle.digest(hash, joined));
+}
+
+function parseClaimedTime(m: string | null): Date | null {
+  const x = m ? /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?/.exec(m) : null;
+  if (!x) return null;
+  const tz = x[7] && x[7] !== 'Z' ? `${x[7].slice(0, 3)}:${x[7].replace(/'/g, '').slice(3, 5) || '00'}` : 'Z';
+  const d = new Date(
+    `${x[1]}-${x[2] ?? '01'}-${x[3] ?? '01'}T${x[4] ?? '00'}:${x[5] ?? '00'}:${x[6] ?? '00'}${tz}`,
+  );
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * Verifies every signature of a PDF: ByteRange, digest, CMS signature and signed attributes, the
+ * signer's certification path at the signing time, and what changed after each signature.
+ */
+export async function verifyPdf(
+  bytes: Uint8Array,
+  options: VerifyPdfOptions,
+): Promise<PdfVerificationReport> {
+  const doc = PdfDocument.load(bytes);
+  // In revision order: the form may list fields in any order.
+  const end = (f: PdfSignatureField) =>
+    f.byteRange?.length === 4 ? f.byteRange[2]! + f.byteRange[3]! : Number.MAX_SAFE_INTEGER;
+  const fields = findSignatures(doc)
+    .filter((f) => f.type === 'signature')
+    .sort((a, b) => end(a) - end(b));
+  const signatures: SignatureReport[] = [];
+  for (const [i, sig] of fields.entries()) {
+    const report: SignatureReport = {
+      index: i + 1,
+      fieldName: sig.fieldName,
+      subFilter: sig.subFilter,
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      signer: { commonName: null, organization: null, kind: null },
+      signingTime: null,
+      timestamped: false,
+      coversWholeDocument: false,
+      modifiedAfter: 'none',
+      checks: [],
+    };
+    signatures.push(report);
+    const fail = (id: string, sub: SubIndication, indication: Indication, en: string, vi: string) => {
+      report.indication = indication;
+      report.subIndication = sub;
+      report.checks.push({ id, status: 'failed', message: { en, vi } });
+    };
+    const range = checkByteRange(sig, doc);
+    report.coversWholeDocument = range.ok && range.end === bytes.length;
+    if (!range.ok) {
+      fail('byte-range', 'FORMAT_FAILURE', 'TOTAL_FAILED', range.why, `ByteRange không hợp lệ: ${range.why}`);
+      continue;
+    }
+    report.checks.push({
+      id: 'byte-range',
+      status: 'passed',
+      message: {
+        en: 'the ByteRange covers the revision except /Contents',
+        vi: 'ByteRange bao phủ cả phiên bản trừ /Contents',
+      },
+    });
+    const mods = analyseModifications(doc, range.end);
+    report.modifiedAfter = mods.level;
+    if (mods.level === 'disallowed') {
+      report.checks.push({
+        id: 'modifications',
+        status: 'failed',
+        message: {
+          en: `changed after signing: ${mods.reasons.join('; ')}`,
+          vi: `văn bản bị thay đổi sau khi ký: ${mods.reasons.join('; ')}`,
+        },
+      });
+    }
+    let sd: ReturnType<typeof parseSignedData>;
+    try {
+      sd = parseSignedData(sig.contents ?? new Uint8Array());
+    } catch (error) {
+      fail(
+        'cms',
+        'FORMAT_FAILURE',
+        'TOTAL_FAILED',
+        `the signature is not readable CMS: ${(error as Error).message}`,
+        'chữ ký không phải CMS đọc được',
+      );
+      continue;
+    }
+    const signer = sd.signers[0]!;
+    const digest = await digestRanges(bytes, sig.byteRange!, HASH_NAME[signer.digestAlgorithm]!);
+    const v = await verifySignerInfo(sd, signer, digest);
+    if (v.certificate) {
+      const d = describeCertificate(v.certificate);
+      report.signer = {
+        commonName: d.subject.commonName,
+        organization: d.subject.organization,
+        kind: d.kind,
+      };
+    }
+    const claimed = signer.signingTime ?? parseClaimedTime(sig.claimedSigningTime);
+    report.signingTime = claimed ? claimed.toISOString() : null;
+    report.timestamped = signer.timestampToken !== undefined;
+    if (!v.digestMatches) {
+      fail(
+        'digest',
+        'HASH_FAILURE',
+        'TOTAL_FAILED',
+        'the signed bytes were changed: the digest does not match',
+        'nội dung đã ký bị thay đổi: giá trị băm không khớp',
+      );
+      continue;
+    }
+    if (!v.certificate) {
+      fail(
+        'signer-certificate',
+        'NO_SIGNING_CERTIFICATE_FOUND',
+        'INDETERMINATE',
+        'the signer certificate is not in the signature',
+        'không tìm thấy chứng thư số của người ký',
+      );
+      continue;
+    }
+    if (!v.signatureValid) {
+      fail(
+        'signature',
+        'SIG_CRYPTO_FAILURE',
+        'TOTAL_FAILED',
+        'the signature value does not verify',
+        'giá trị chữ ký không hợp lệ',
+      );
+      continue;
+    }
+    if (v.signingCertificateBinding === 'mismatch') {
+      fail(
+        'signing-certificate',
+        'FORMAT_FAILURE',
+        'TOTAL_FAILED',
+        'the signing-certificate attribute names another certificate',
+        'thuộc tính signing-certificate trỏ tới chứng thư khác',
+      );
+      continue;
+    }
+    report.checks.push({
+      id: 'signature',
+      status: 'passed',
+      message: { en: 'the digest and the signature value are correct', vi: 'giá trị băm và chữ ký đúng' },
+    });
+    const chain = await validateCertificate({
+      certificate: v.certificate,
+      trustAnchors: options.trustAnchors,
+      intermediates: sd.certificates,
+      crls: [...sd.crls, ...(options.crls ?? [])],
+      validationTime: options.at ?? claimed ?? new Date(),
+      revocation: options.revocation ?? 'hard-fail',
+      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      ...(options.transport ? { transport: options.transport } : {}),
+    });
+    for (const c of chain.checks) {
+      report.checks.push({
+        id: `certificate:${c.id}`,
+        status: c.status === 'skipped' ? 'warning' : c.status,
+        message: c.message,
+      });
+    }
+    report.indication = chain.indication;
+    report.subIndication = chain.subIndication;
+    if (chain.indication === 'TOTAL_PASSED' && mods.level === 'disallowed') {
+      report.indication = 'TOTAL_FAILED';
+      report.subIndication = 'FORMAT_FAILURE';
+    }
+  }
+  const indication: Indication =
+    signatures.length > 0 &&
+    signatures.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed')
+      ? 'TOTAL_PASSED'
+      : signatures.some((s) => s.indication === 'TOTAL_FAILED' || s.modifiedAfter === 'disallowed')
+        ? 'TOTAL_FAILED'
+        : 'INDETERMINATE';
+  return { indication, signatures };
+}

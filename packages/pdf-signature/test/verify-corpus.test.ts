@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type PdfVerificationReport, verifyPdf } from '../src/index.js';
+
+/**
+ * Verification on files nobody here made, where the verdict does not depend on trust: integrity
+ * (ByteRange, digest, signature value) and what changed after each signature. No anchors are
+ * given, so every chain is INDETERMINATE; the other checks are what is asserted.
+ */
+const C = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf');
+const verify = (file: string): Promise<PdfVerificationReport> =>
+  verifyPdf(new Uint8Array(readFileSync(join(C, file))), { trustAnchors: [], revocation: 'none' });
+const passedSignature = (r: PdfVerificationReport, i: number) =>
+  r.signatures[i]!.checks.some((c) => c.id === 'signature' && c.status === 'passed');
+
+describe('integrity of signatures made by other software', () => {
+  it('@signpdf single and incremental signatures: intact, covering their revision', async () => {
+    for (const f of ['node-signpdf/signed.pdf', 'node-signpdf/incrementally_signed.pdf']) {
+      const r = await verify(f);
+      expect(passedSignature(r, 0), f).toBe(true);
+      expect(r.signatures[0]!.coversWholeDocument).toBe(true);
+      expect(r.signatures[0]!.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+    }
+  });
+
+  it('digitorus sigmodified.pdf: the signed bytes were changed (HASH_FAILURE, as pdfsig says)', async () => {
+    const r = await verify('attacks/digitorus/sigmodified.pdf');
+    expect(r.indication).toBe('TOTAL_FAILED');
+    expect(r.signatures[0]!.subIndication).toBe('HASH_FAILURE');
+  });
+});
+
+describe('what changed after signing', () => {
+  it('disagrees with pyHanko on two "sneaky" form updates, for a stated reason', async () => {
+    // The update gives field Sig2 a new appearance instead of its old one, an indirect appearance
+    // dictionary that the catalog (or, in the second file, the trailer) also names under a private
+    // key (/FooBar). pyHanko rejects any
+    // change to an object reachable by a path it cannot classify; kyso looks at what the change
+    // does: /FooBar has no effect on what the document shows, and the old appearance object is
+    // not modified. Reported as allowed.
+    for (const f of [
+      'pyhanko/form-update-no-override-appearance-stream-ap-indirect-sneaky.pdf',
+      'pyhanko/form-update-ap-indirect-sneaky-trailer.pdf',
+    ]) {
+      const r = await verify(f);
+      expect(r.signatures[0]!.modifiedAfter, f).toBe('allowed');
+    }
+  });
+
+  it('allows a second signature added in an incremental update (@signpdf, Adobe Reader, DSS)', async () => {
+    for (const [f, i] of [
+      ['node-signpdf/signed-twice.pdf', 0],
+      ['pyhanko/minimal-two-fields-signed-twice.pdf', 0],
+      ['pyhanko/minimal-signed-twice-second-created.pdf', 0],
+      ['pyhanko/minimal-signed-twice-both-created.pdf', 0],
+      ['dss/hello_signed_INCSAVE_signed.pdf', 0],
+    ] as const) {
+      const r = await verify(f);
+      expect(r.signatures[i]!.modifiedAfter, f).toBe('allowed');
+      expect(r.signatures.at(-1)!.modifiedAfter, f).toBe('none');
+    }
+  });
+
+  it('allows long-term validation data (DSS with indirect arrays, replaced later)', async () => {
+    const r = await verify('pyhanko/pades-lta-dss-indirect-arrs-test.pdf');
+    expect(r.signatures[0]!.modifiedAfter).toBe('allowed');
+  });
+
+  it('flags pages added or removed, page content replaced, and sneaky form updates', async () => {
+    for (const f of [
+      'dss/pdf-signed-added-page.pdf',
+      'dss/pdf-removed-pages.pdf',
+      'attacks/itext/pdfinsecurity/isaValidPdf.pdf',
+      'pyhanko/form-update-override-appearance-stream-sneaky.pdf',
+      'pyhanko/form-update-override-appearance-stream-ap-indirect-sneaky.pdf',
+      'pyhanko/extensions-indirect-not-all-paths.pdf',
+    ]) {
+      const r = await verify(f);
+      expect(r.signatures[0]!.modifiedAfter, f).toBe('disallowed');
+      expect(r.indication, f).toBe('TOTAL_FAILED');
+    }
+  });
+});
