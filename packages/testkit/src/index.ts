@@ -11,6 +11,8 @@ export type { LoopbackRequest, LoopbackResponse, LoopbackServer } from './loopba
 export { startLoopbackServer } from './loopback-server.js';
 export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
 export { startOcspResponder } from './ocsp.js';
+export type { NssSigner } from './pdf.js';
+export { createNssSigner, minimalPdf } from './pdf.js';
 export type {
   CertificateProfile,
   IssuedCertificate,

@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
+import {
+  CommandFailedError,
+  createNssSigner,
+  createTestPki,
+  minimalPdf,
+  type NssSigner,
+  run,
+  type TestPki,
+} from '@kyso/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PdfDocument, verifyPdf } from '../src/index.js';
+
+let pki: TestPki;
+let nss: NssSigner;
+let root: Certificate;
+let crls: Crl[];
+let letter: Uint8Array;
+
+/** Appends an incremental update redefining objects, as the Incremental Saving Attack does. */
+function appendUpdate(bytes: Uint8Array, objects: Record<number, string>): Uint8Array {
+  const doc = PdfDocument.load(bytes);
+  const prev = doc.sections[0]!.offset;
+  const size = doc.trailer.get('Size') as number;
+  const root = doc.trailer.get('Root')!.toString();
+  let tail = '\n';
+  const offsets: [number, number][] = [];
+  for (const [num, body] of Object.entries(objects)) {
+    offsets.push([Number(num), bytes.length + Buffer.byteLength(tail, 'latin1')]);
+    tail += `${num} 0 obj\n${body}\nendobj\n`;
+  }
+  const xref = bytes.length + Buffer.byteLength(tail, 'latin1');
+  tail += 'xref\n';
+  for (const [num, off] of offsets) tail += `${num} 1\n${String(off).padStart(10, '0')} 00000 n \n`;
+  tail += `trailer\n<< /Size ${Math.max(size, ...offsets.map(([n]) => n + 1))} /Root ${root} /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array([...bytes, ...Buffer.from(tail, 'latin1')]);
+}
+
+const verify = (bytes: Uint8Array, anchors: Certificate[] = [root]) =>
+  verifyPdf(bytes, { trustAnchors: anchors, crls, revocation: 'hard-fail' });
+
+/** poppler's verdicts, per signature, with the test root trusted in the NSS database. */
+async function pdfsigVerdicts(bytes: Uint8Array, name: string): Promise<string[]> {
+  const path = join(pki.dir, `${name}.pdf`);
+  writeFileSync(path, bytes);
+  let out: string;
+  try {
+    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
+  } catch (error) {
+    out = error instanceof CommandFailedError ? error.stdout : '';
+  }
+  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
+}
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  nss = await createNssSigner(pki, [
+    pki.leaves.personal,
+    pki.leaves.organisation,
+    pki.leaves.revokedKeyCompromise,
+  ]);
+  root = parseCertificate(pki.root.certificate.pem);
+  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
+  // The national order: the official signs first, then the organisation (the clerk).
+  const personal = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
+  letter = await nss.sign(personal, pki.leaves.organisation, 'ChuKyCoQuan');
+});
+afterAll(() => pki?.cleanup());
+
+describe('a letter signed by the official and then the organisation (pdfsig -add-signature)', () => {
+  it('passes: both signatures valid, the second update allowed after the first', async () => {
+    const r = await verify(letter);
+    expect(r.indication).toBe('TOTAL_PASSED');
+    expect(
+      r.signatures.map((s) => [
+        s.fieldName,
+        s.indication,
+        s.signer.kind,
+        s.modifiedAfter,
+        s.coversWholeDocument,
+      ]),
+    ).toEqual([
+      ['ChuKyLanhDao', 'TOTAL_PASSED', 'personal', 'allowed', false],
+      ['ChuKyCoQuan', 'TOTAL_PASSED', 'organisation', 'none', true],
+    ]);
+    expect(r.signatures[0]!.signer.commonName).toBe('Nguyễn Văn An');
+    expect(await pdfsigVerdicts(letter, 'letter')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+  });
+
+  it('fails a signed byte changed: HASH_FAILURE (pdfsig: Digest Mismatch)', async () => {
+    const tampered = new Uint8Array(letter);
+    const at = Buffer.from(tampered).indexOf('CONG VAN SO 123');
+    tampered[at + 12] = '9'.charCodeAt(0);
+    const r = await verify(tampered);
+    expect(r.indication).toBe('TOTAL_FAILED');
+    expect(r.signatures[0]!.subIndication).toBe('HASH_FAILURE');
+    expect((await pdfsigVerdicts(tampered, 'tampered'))[0]).toMatch(/Digest Mismatch/);
+  });
+
+  it('fails an incremental update that replaces the page content after signing, which pdfsig calls valid', async () => {
+    const text = 'BT /F1 14 Tf 72 770 Td (CONG VAN SO 999/GIA MAO) Tj ET';
+    const isa = appendUpdate(letter, { 4: `<< /Length ${text.length} >>\nstream\n${text}\nendstream` });
+    const r = await verify(isa);
+    expect(r.indication).toBe('TOTAL_FAILED');
+    expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(['disallowed', 'disallowed']);
+    expect(r.signatures[1]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/object 4/);
+    // pdfsig checks each signature over its own range only: it does not see the change.
+    expect(await pdfsigVerdicts(isa, 'isa')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+  });
+
+  it('fails a page added after signing', async () => {
+    const added = appendUpdate(letter, {
+      2: '<< /Type /Pages /Kids [3 0 R 30 0 R] /Count 2 >>',
+      30: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+    });
+    const r = await verify(added);
+    expect(r.signatures[0]!.modifiedAfter).toBe('disallowed');
+    expect(r.indication).toBe('TOTAL_FAILED');
+  });
+
+  it('reports a signer revoked before signing as REVOKED', async () => {
+    const r = await verify(await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'Sig'));
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
+  });
+
+  it('does not pass under a look-alike root of the same name', async () => {
+    const r = await verify(letter, [parseCertificate(pki.lookalikeRoot.certificate.pem)]);
+    expect(r.indication).not.toBe('TOTAL_PASSED');
+  });
+});

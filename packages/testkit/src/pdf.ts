@@ -1,0 +1,121 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IssuedCertificate, TestPki } from './pki.js';
+import { makeTempDir, run } from './tools.js';
+
+/**
+ * Signed PDFs made by an independent signer: poppler's `pdfsig -add-signature`, with an NSS
+ * database built from the test PKI by `certutil` and `pk12util`. Each call appends a signature as
+ * an incremental update, as a real signer does.
+ */
+
+/** A minimal one-page PDF (an official letter's first line), written by hand. */
+export function minimalPdf(text = 'CONG VAN SO 123/SKHCN-VP'): Uint8Array {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const stream = `BT /F1 14 Tf 72 770 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(body, 'latin1'));
+    body +=
+      o === null
+        ? `${i + 1} 0 obj\n<< /Length ${stream.length} >>\nstream\n${stream}\nendstream\nendobj\n`
+        : `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, 'latin1');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) body += `${String(o).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(body, 'latin1'));
+}
+
+/** An NSS database holding the test PKI's roots and the keys of the given signers. */
+export interface NssSigner {
+  readonly dir: string;
+  /** Signs `input` with `signer`'s key, adding field `fieldName`; returns the signed bytes. */
+  sign(input: Uint8Array, signer: IssuedCertificate, fieldName: string): Promise<Uint8Array>;
+}
+
+/** Builds an NSS database from the test PKI, for `pdfsig -add-signature`. */
+export async function createNssSigner(
+  pki: TestPki,
+  signers: readonly IssuedCertificate[],
+): Promise<NssSigner> {
+  const dir = makeTempDir('nss');
+  const db = `sql:${dir}`;
+  await run('certutil', ['-N', '-d', db, '--empty-password']);
+  await run('certutil', [
+    '-A',
+    '-d',
+    db,
+    '-n',
+    'kyso-root',
+    '-t',
+    'CT,C,C',
+    '-i',
+    pki.root.certificate.certPath,
+  ]);
+  await run('certutil', [
+    '-A',
+    '-d',
+    db,
+    '-n',
+    'kyso-sub-ca',
+    '-t',
+    ',,',
+    '-i',
+    pki.subCa.certificate.certPath,
+  ]);
+  for (const s of signers) {
+    const p12 = join(dir, `${s.name}.p12`);
+    await run('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      s.keyPath,
+      '-in',
+      s.certPath,
+      '-certfile',
+      pki.subCa.certificate.certPath,
+      '-name',
+      s.name,
+      '-out',
+      p12,
+      '-passout',
+      'pass:kyso',
+    ]);
+    await run('pk12util', ['-i', p12, '-d', db, '-W', 'kyso']);
+  }
+  let counter = 0;
+  return {
+    dir,
+    async sign(input, signer, fieldName) {
+      counter += 1;
+      const work = join(dir, `doc-${counter}`);
+      mkdirSync(work);
+      const inPath = join(work, 'in.pdf');
+      const outPath = join(work, 'out.pdf');
+      writeFileSync(inPath, input);
+      await run('pdfsig', [
+        '-nssdir',
+        db,
+        '-add-signature',
+        '-nick',
+        signer.name,
+        '-new-signature-field-name',
+        fieldName,
+        '-digest',
+        'SHA256',
+        inPath,
+        outPath,
+      ]);
+      return new Uint8Array(readFileSync(outPath));
+    },
+  };
+}
