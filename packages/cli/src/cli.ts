@@ -4,6 +4,7 @@ import { certDescribe, certVerify } from './commands/cert.js';
 import { demo } from './commands/demo.js';
 import { rules } from './commands/rules.js';
 import { token } from './commands/token.js';
+import { verify } from './commands/verify.js';
 import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
 
 const VERSION = '0.0.0';
@@ -12,6 +13,9 @@ const HELP = `kyso — ký số và kiểm tra chữ ký số chuyên dùng côn
 
 Cách dùng / Usage:
   kyso demo [--json] [--keep] [--lang vi|en]   tạo PKI thử nghiệm và in chuỗi chứng thư / build the test PKI and print its chain
+  kyso verify <file.pdf|dir>... (--trust <file|dir>... | --profile vn-gov|vn-public) [--crl <file|dir>...]
+       [--at <ISO time>] [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
+                                               kiểm tra chữ ký số trên PDF / verify the signatures of PDFs
   kyso cert verify <cert> (--trust <file|dir>... | --profile vn-gov|vn-public)
        [--intermediate <file|dir>...] [--crl <file|dir>...] [--at <ISO time>]
        [--policy <oid>...] [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]
@@ -74,6 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return await rules(rest, io);
       case 'token':
         return await token(rest, io);
+      case 'verify':
+        return await verify(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; try kyso --help`);
     }

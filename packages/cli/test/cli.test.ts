@@ -23,6 +23,10 @@ describe('kyso demo', () => {
     expect(text).toMatch(/Trần Thị Bình\s+\(đã hết hạn/);
     expect(text).toMatch(/keyCompromise/);
     expect(text).toContain('Đã xóa thư mục tạm.');
+    // The main job: a letter signed twice passes, its tampered copy does not.
+    expect(text).toMatch(/cong-van\.pdf: HỢP LỆ \(TOTAL_PASSED\)/);
+    expect(text).toMatch(/cong-van-bi-sua\.pdf: KHÔNG HỢP LỆ \(TOTAL_FAILED\)/);
+    expect(text).toContain('HASH_FAILURE');
   });
 
   it('speaks English with --lang en and removes its directory', async () => {

@@ -67,7 +67,10 @@ beforeAll(async () => {
   const personal = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
   letter = await nss.sign(personal, pki.leaves.organisation, 'ChuKyCoQuan');
 });
-afterAll(() => pki?.cleanup());
+afterAll(() => {
+  nss?.cleanup();
+  pki?.cleanup();
+});
 
 describe('a letter signed by the official and then the organisation (pdfsig -add-signature)', () => {
   it('passes: both signatures valid, the second update allowed after the first', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IssuedCertificate, TestPki } from './pki.js';
 import { makeTempDir, run } from './tools.js';
@@ -40,6 +40,8 @@ export interface NssSigner {
   readonly dir: string;
   /** Signs `input` with `signer`'s key, adding field `fieldName`; returns the signed bytes. */
   sign(input: Uint8Array, signer: IssuedCertificate, fieldName: string): Promise<Uint8Array>;
+  /** Removes the database and the documents it signed. */
+  cleanup(): void;
 }
 
 /** Builds an NSS database from the test PKI, for `pdfsig -add-signature`. */
@@ -95,6 +97,7 @@ export async function createNssSigner(
   let counter = 0;
   return {
     dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
     async sign(input, signer, fieldName) {
       counter += 1;
       const work = join(dir, `doc-${counter}`);

@@ -1,5 +1,15 @@
-import { createTestPki, type IssuedCertificate, type TestCa, type TestPki } from '@kyso/testkit';
+import { parseCertificate, parseCrlDer } from '@kyso/core';
+import { verifyPdf } from '@kyso/pdf-signature';
+import {
+  createNssSigner,
+  createTestPki,
+  type IssuedCertificate,
+  minimalPdf,
+  type TestCa,
+  type TestPki,
+} from '@kyso/testkit';
 import type { CliIo, Lang } from '../io.js';
+import { render } from './verify.js';
 
 /** Options of `kyso demo`. */
 export interface DemoOptions {
@@ -65,6 +75,29 @@ export async function demo(options: DemoOptions, io: CliIo): Promise<number> {
       if (revs.length === 0) out.push(l === 'vi' ? '  (trống)' : '  (empty)');
       for (const r of revs) out.push(`  ${r.serial}  ${r.revokedAt.toISOString()}  ${r.reason}`);
     }
+    // The main job: an official letter signed by the official and then the organisation, verified,
+    // and a copy changed after signing.
+    const nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
+    const letter = await nss.sign(
+      await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao'),
+      pki.leaves.organisation,
+      'ChuKyCoQuan',
+    );
+    const tampered = new Uint8Array(letter);
+    tampered[Buffer.from(tampered).indexOf('CONG VAN SO 123') + 12] = 0x39;
+    const verifyOptions = {
+      trustAnchors: [parseCertificate(pki.root.certificate.pem)],
+      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+    };
+    out.push(
+      '',
+      l === 'vi'
+        ? 'Công văn ký số (lãnh đạo, rồi cơ quan) và bản bị sửa sau khi ký:'
+        : 'A letter signed by the official, then the organisation, and a copy changed after signing:',
+    );
+    out.push(render('cong-van.pdf', await verifyPdf(letter, verifyOptions), l).trimEnd());
+    out.push(render('cong-van-bi-sua.pdf', await verifyPdf(tampered, verifyOptions), l).trimEnd());
+    nss.cleanup();
     out.push('', options.keep ? `${T.kept[l]} ${pki.dir}` : T.removed[l]);
     io.stdout(`${out.join('\n')}\n`);
     return 0;
