@@ -13,6 +13,7 @@ export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
 export { startOcspResponder } from './ocsp.js';
 export type { NssSigner } from './pdf.js';
 export { createNssSigner, minimalPdf } from './pdf.js';
+export * as pdfAttacks from './pdf-attacks.js';
 export type {
   CertificateProfile,
   IssuedCertificate,

@@ -9,24 +9,38 @@ import { makeTempDir, run } from './tools.js';
  * an incremental update, as a real signer does.
  */
 
-/** A minimal one-page PDF (an official letter's first line), written by hand. */
-export function minimalPdf(text = 'CONG VAN SO 123/SKHCN-VP'): Uint8Array {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    null,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+/**
+ * A minimal one-page PDF (an official letter's first line), written by hand. Objects: 1 catalog,
+ * 2 pages, 3 page, 4 content, 5 font; with `shadow`, 6 is a second content stream, a white box
+ * drawn over a hidden second line (what the Shadow attack prepares before signing).
+ */
+export function minimalPdf(
+  text = 'CONG VAN SO 123/SKHCN-VP',
+  options: { shadow?: boolean } = {},
+): Uint8Array {
+  const clean = text.replace(/[()\\]/g, '');
+  const content = options.shadow
+    ? `BT /F1 14 Tf 72 770 Td (${clean}) Tj ET BT /F1 14 Tf 72 740 Td (SO TIEN: 9.000.000.000 DONG) Tj ET`
+    : `BT /F1 14 Tf 72 770 Td (${clean}) Tj ET`;
+  const overlay = '1 1 1 rg 70 735 300 22 re f';
+  const objects: { dict: string; stream?: string }[] = [
+    { dict: '<< /Type /Catalog /Pages 2 0 R >>' },
+    { dict: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    {
+      dict: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents ${options.shadow ? '[4 0 R 6 0 R]' : '4 0 R'} >>`,
+    },
+    { dict: `<< /Length ${content.length} >>`, stream: content },
+    { dict: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+    ...(options.shadow ? [{ dict: `<< /Length ${overlay.length} >>`, stream: overlay }] : []),
   ];
-  const stream = `BT /F1 14 Tf 72 770 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
   let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
     offsets.push(Buffer.byteLength(body, 'latin1'));
     body +=
-      o === null
-        ? `${i + 1} 0 obj\n<< /Length ${stream.length} >>\nstream\n${stream}\nendstream\nendobj\n`
-        : `${i + 1} 0 obj\n${o}\nendobj\n`;
+      o.stream !== undefined
+        ? `${i + 1} 0 obj\n${o.dict}\nstream\n${o.stream}\nendstream\nendobj\n`
+        : `${i + 1} 0 obj\n${o.dict}\nendobj\n`;
   });
   const xref = Buffer.byteLength(body, 'latin1');
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;

@@ -64,6 +64,15 @@ function grewOnly(before: PdfValue | undefined, after: PdfValue | undefined): nu
  */
 export function analyseModifications(doc: PdfDocument, signedEnd: number): ModificationReport {
   if (signedEnd >= doc.bytes.length) return { level: 'none', reasons: [] };
+  // Bytes after the last revision that no cross-reference section describes: a viewer that
+  // repairs files may show them (the incremental saving attack without an xref).
+  const lastEnd = doc.revisionEnds.at(-1) ?? 0;
+  if (!onlyWhitespace(doc.bytes, Math.max(lastEnd, signedEnd))) {
+    return {
+      level: 'disallowed',
+      reasons: ['data was appended after the last revision without a cross-reference section'],
+    };
+  }
   const before = doc.asOf(signedEnd);
   const changed = doc.objectsDefinedFrom(signedEnd);
   const reasons: string[] = [];
@@ -97,6 +106,16 @@ export function analyseModifications(doc: PdfDocument, signedEnd: number): Modif
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
     ) {
       kinds.set(num, 'signature-field');
+      // A signature field that shows an appearance but carries no signature is how the Sneaky
+      // Signature attack paints content over a signed page.
+      const rect = doc.deref(dict.get('Rect'));
+      const visible = Array.isArray(rect) && rect.length === 4 && rect[0] !== rect[2] && rect[1] !== rect[3];
+      const parent = doc.deref(dict.get('Parent'));
+      const hasValue =
+        dict.get('V') !== undefined || (parent instanceof PdfDict && parent.get('V') !== undefined);
+      if (visible && dict.get('AP') !== undefined && !hasValue) {
+        reject(`a signature field ${num} with a visible appearance but no signature was added`);
+      }
       // The widget's appearance streams and the field's value come with it.
       const ap = doc.deref(dict.get('AP'));
       if (ap instanceof PdfDict) for (const v of ap.map.values()) if (v instanceof PdfRef) allowNew(v.num);
@@ -258,6 +277,14 @@ export function analyseModifications(doc: PdfDocument, signedEnd: number): Modif
     level: changed.size > 0 ? 'allowed' : 'none',
     reasons: changed.size > 0 ? ['later updates only add signatures or validation data'] : [],
   };
+}
+
+function onlyWhitespace(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i += 1) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c) return false;
+  }
+  return true;
 }
 
 /** Who refers to whom in `doc`: object number → the objects referring to it (-1 for the trailer). */

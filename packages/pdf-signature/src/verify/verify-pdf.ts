@@ -106,12 +106,14 @@ export async function verifyPdf(
   options: VerifyPdfOptions,
 ): Promise<PdfVerificationReport> {
   const doc = PdfDocument.load(bytes);
-  // In revision order: the form may list fields in any order.
-  const end = (f: PdfSignatureField) =>
-    f.byteRange?.length === 4 ? f.byteRange[2]! + f.byteRange[3]! : Number.MAX_SAFE_INTEGER;
+  // In revision order: the form may list fields in any order. Where the signature dictionary is
+  // defined tells its revision even when its ByteRange is forged; the ByteRange end breaks ties.
+  const end = (f: PdfSignatureField) => (f.byteRange?.length === 4 ? f.byteRange[2]! + f.byteRange[3]! : 0);
+  const where = (f: PdfSignatureField) =>
+    f.objectNumber !== null ? (doc.offsetOf(f.objectNumber) ?? end(f)) : end(f);
   const fields = findSignatures(doc)
     .filter((f) => f.type === 'signature')
-    .sort((a, b) => end(a) - end(b));
+    .sort((a, b) => where(a) - where(b) || end(a) - end(b));
   const signatures: SignatureReport[] = [];
   for (const [i, sig] of fields.entries()) {
     const report: SignatureReport = {
@@ -255,6 +257,33 @@ export async function verifyPdf(
       report.subIndication = 'FORMAT_FAILURE';
     }
   }
+  // A later signature that is not intact (broken ByteRange, digest or value) makes its update an
+  // unsigned change for every earlier signature (Universal Signature Forgery, Sneaky Signature).
+  signatures.forEach((s, i) => {
+    const broken = signatures
+      .slice(i + 1)
+      .find(
+        (later) =>
+          later.subIndication === 'FORMAT_FAILURE' ||
+          later.subIndication === 'HASH_FAILURE' ||
+          later.subIndication === 'SIG_CRYPTO_FAILURE',
+      );
+    if (broken && s.modifiedAfter !== 'disallowed') {
+      s.modifiedAfter = 'disallowed';
+      s.checks.push({
+        id: 'modifications',
+        status: 'failed',
+        message: {
+          en: `changed after signing by an update whose signature ${broken.index} is not valid`,
+          vi: `văn bản bị thay đổi sau khi ký bởi một lần cập nhật có chữ ký số thứ ${broken.index} không hợp lệ`,
+        },
+      });
+      if (s.indication === 'TOTAL_PASSED') {
+        s.indication = 'TOTAL_FAILED';
+        s.subIndication = 'FORMAT_FAILURE';
+      }
+    }
+  });
   const indication: Indication =
     signatures.length > 0 &&
     signatures.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed')

@@ -1,0 +1,126 @@
+import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
+import {
+  createNssSigner,
+  createTestPki,
+  minimalPdf,
+  type NssSigner,
+  pdfAttacks,
+  type TestPki,
+} from '@kyso/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPdf } from '../src/index.js';
+
+/**
+ * Every known attack class on PDF signatures, built by testkit from a letter it signs itself
+ * (official, then organisation), each next to the honest document it was made from.
+ */
+let pki: TestPki;
+let nss: NssSigner;
+let root: Certificate;
+let crls: Crl[];
+let honest: Uint8Array;
+let honestShadow: Uint8Array;
+
+const verify = (bytes: Uint8Array) =>
+  verifyPdf(bytes, { trustAnchors: [root], crls, revocation: 'hard-fail' });
+
+async function signTwice(base: Uint8Array): Promise<Uint8Array> {
+  return nss.sign(
+    await nss.sign(base, pki.leaves.personal, 'ChuKyLanhDao'),
+    pki.leaves.organisation,
+    'ChuKyCoQuan',
+  );
+}
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
+  root = parseCertificate(pki.root.certificate.pem);
+  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
+  honest = await signTwice(minimalPdf());
+  // The Shadow attacks need a document prepared before signing: a hidden line under an overlay.
+  honestShadow = await signTwice(minimalPdf(undefined, { shadow: true }));
+});
+afterAll(() => {
+  nss?.cleanup();
+  pki?.cleanup();
+});
+
+describe('the honest documents the attacks start from', () => {
+  it('pass', async () => {
+    for (const doc of [honest, honestShadow]) {
+      const r = await verify(doc);
+      expect(r.indication).toBe('TOTAL_PASSED');
+      expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(['allowed', 'none']);
+    }
+  });
+});
+
+describe('attacks (each must not pass, for its reason)', () => {
+  const cases: [string, () => Uint8Array, (r: Awaited<ReturnType<typeof verify>>) => void][] = [
+    [
+      'Incremental Saving Attack (new xref)',
+      () => pdfAttacks.incrementalSavingAttack(honest),
+      (r) => expect(r.signatures.every((s) => s.modifiedAfter === 'disallowed')).toBe(true),
+    ],
+    [
+      'Incremental Saving Attack (no xref, for repairing viewers)',
+      () => pdfAttacks.incrementalSavingAttack(honest, { withoutXref: true }),
+      (r) => expect(r.signatures.every((s) => s.modifiedAfter === 'disallowed')).toBe(true),
+    ],
+    [
+      'Universal Signature Forgery',
+      () => pdfAttacks.universalSignatureForgery(honest),
+      (r) => {
+        expect(r.signatures.at(-1)!.subIndication).toBe('FORMAT_FAILURE');
+        expect(r.signatures.slice(0, -1).every((s) => s.modifiedAfter === 'disallowed')).toBe(true);
+      },
+    ],
+    [
+      'Signature Wrapping',
+      () => pdfAttacks.signatureWrapping(honest),
+      (r) => expect(r.signatures.at(-1)!.subIndication).toBe('FORMAT_FAILURE'),
+    ],
+    [
+      'Shadow hide',
+      () => pdfAttacks.shadowHide(honestShadow),
+      (r) =>
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/object 6/),
+    ],
+    [
+      'Shadow replace',
+      () => pdfAttacks.shadowReplace(honestShadow),
+      (r) =>
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/object 5/),
+    ],
+    [
+      'Shadow hide-and-replace',
+      () => pdfAttacks.shadowHideAndReplace(honestShadow),
+      (r) =>
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+          /page object 3 changed in Contents/,
+        ),
+    ],
+    [
+      'Evil Annotation',
+      () => pdfAttacks.evilAnnotation(honest),
+      (r) =>
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+          /not a signature (widget|field)/,
+        ),
+    ],
+    [
+      'Sneaky Signature',
+      () => pdfAttacks.sneakySignature(honest),
+      (r) =>
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+          /visible appearance but no signature/,
+        ),
+    ],
+  ];
+  it.each(cases)('%s', async (_name, make, why) => {
+    const r = await verify(make());
+    expect(r.indication).not.toBe('TOTAL_PASSED');
+    why(r);
+  });
+});
