@@ -174,6 +174,18 @@ export async function verifyPdf(
       );
       continue;
     }
+    // PDF signatures are detached: the CMS signs the ByteRange. One that carries its own content
+    // signs that instead (DSS's enveloping-CMS case), which no PDF subfilter provides for.
+    if (sd.eContent !== undefined && sd.eContent.length > 0) {
+      fail(
+        'cms',
+        'FORMAT_FAILURE',
+        'TOTAL_FAILED',
+        'the CMS carries its own signed content instead of signing the document bytes (not detached)',
+        'CMS chứa nội dung riêng thay vì ký các byte của văn bản (không phải chữ ký tách rời)',
+      );
+      continue;
+    }
     const signer = sd.signers[0]!;
     const digest = await digestRanges(bytes, sig.byteRange!, HASH_NAME[signer.digestAlgorithm]!);
     const v = await verifySignerInfo(sd, signer, digest);

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isKysoError } from '@kyso/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyPdf } from '../src/index.js';
+
+/**
+ * poppler's pdfsig as a judge over the corpus, from the verdicts it printed on these files (the
+ * corpus's attacks/pdfsig.tsv and dss/index.tsv): wherever pdfsig finds a signature whose signed
+ * bytes or value are broken, kyso must find at least as many. kyso may be stricter, never laxer.
+ */
+const C = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf');
+
+function rows(file: string, verdictColumn: number, prefix: string): [string, string[]][] {
+  return readFileSync(join(C, file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[0]!.toLowerCase().endsWith('.pdf'))
+    .map((c) => [prefix + c[0]!, (c[verdictColumn] ?? '').split(/;| \| /).filter((v) => v.trim() !== '')]);
+}
+
+const cases = [...rows('attacks/pdfsig.tsv', 4, 'attacks/'), ...rows('dss/index.tsv', 6, 'dss/')];
+const table: string[] = [];
+const BROKEN = /Digest Mismatch|Signature is Invalid/;
+
+describe('kyso beside pdfsig on the corpus', () => {
+  it.each(cases)('%s', async (file, pdfsig) => {
+    const pdfsigBroken = pdfsig.filter((v) => BROKEN.test(v)).length;
+    let kysoBroken = 0;
+    let summary: string;
+    try {
+      const r = await verifyPdf(new Uint8Array(readFileSync(join(C, file))), {
+        trustAnchors: [],
+        revocation: 'none',
+      });
+      kysoBroken = r.signatures.filter(
+        (s) =>
+          ['HASH_FAILURE', 'FORMAT_FAILURE', 'SIG_CRYPTO_FAILURE'].includes(s.subIndication ?? '') ||
+          s.modifiedAfter === 'disallowed',
+      ).length;
+      summary =
+        r.signatures.map((s) => `${s.subIndication ?? s.indication}/${s.modifiedAfter}`).join(', ') ||
+        'no signature';
+    } catch (error) {
+      if (!isKysoError(error)) throw error;
+      // An unreadable file is rejected as a whole: stricter than any per-signature verdict.
+      kysoBroken = Number.POSITIVE_INFINITY;
+      summary = (error as { code: string }).code;
+    }
+    table.push(`${file.padEnd(70)} pdfsig: ${pdfsig.join(' | ') || '—'}  ‖ kyso: ${summary}`);
+    expect(
+      kysoBroken,
+      `pdfsig finds ${pdfsigBroken} broken signature(s); kyso ${kysoBroken}`,
+    ).toBeGreaterThanOrEqual(pdfsigBroken);
+  });
+
+  afterAll(() => {
+    console.log(`kyso beside pdfsig (${cases.length} files):\n${table.sort().join('\n')}`);
+  });
+});
