@@ -7,6 +7,8 @@
 
 export type { SignedData, SignerInfo, SignerVerification } from './cms/signed-data.js';
 export { CMS_OIDS, findSignerCertificate, parseSignedData, verifySignerInfo } from './cms/signed-data.js';
+export type { TimestampVerification, TstInfo } from './cms/timestamp.js';
+export { parseTstInfo, timestampTokenFromResponse, verifyTimestampToken } from './cms/timestamp.js';
 export { describePublicKey, signatureAlgorithmName } from './crypto/algorithms.js';
 export type { CryptoPolicy, CryptoPolicyOptions, CryptoVerdict } from './crypto/policy.js';
 export { createCryptoPolicy, defaultCryptoPolicy } from './crypto/policy.js';

@@ -31,6 +31,19 @@ describe('integrity of signatures made by other software', () => {
   });
 });
 
+describe('signature timestamps', () => {
+  it('finds the timestamp of a PAdES-T signature valid (imprint over the signature value, TSA signature)', async () => {
+    for (const f of ['dss/doc-firmado-T.pdf', 'dss/doc-firmado-LT.pdf']) {
+      const r = await verify(f);
+      expect(r.signatures[0]!.timestamped, f).toBe(true);
+      // No trust anchors were given: the TSA is not trusted, so the claimed time stays.
+      expect(r.signatures[0]!.timestampTime).toBeNull();
+      expect(r.signatures[0]!.checks.find((c) => c.id === 'timestamp')!.status).toBe('warning');
+    }
+    expect((await verify('node-signpdf/signed.pdf')).signatures[0]!.timestamped).toBe(false);
+  });
+});
+
 describe('what changed after signing', () => {
   it('disagrees with pyHanko on two "sneaky" form updates, for a stated reason', async () => {
     // The update gives field Sig2 a new appearance instead of its old one, an indirect appearance

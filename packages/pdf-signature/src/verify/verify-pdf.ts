@@ -11,6 +11,7 @@ import {
   type TrustStore,
   validateCertificate,
   verifySignerInfo,
+  verifyTimestampToken,
 } from '@kyso/core';
 import { PdfDocument } from '../reader/document.js';
 import { findSignatures, type PdfSignatureField } from '../reader/signatures.js';
@@ -39,7 +40,10 @@ export interface SignatureReport {
   subIndication: SubIndication | null;
   signer: { commonName: string | null; organization: string | null; kind: string | null };
   signingTime: string | null;
+  /** A signature timestamp is present whose imprint and TSA signature verify. */
   timestamped: boolean;
+  /** Its time, when the TSA's certificate also validates to a trust anchor (then it is the signing time used). */
+  timestampTime: string | null;
   coversWholeDocument: boolean;
   modifiedAfter: 'none' | 'allowed' | 'disallowed';
   checks: {
@@ -125,6 +129,7 @@ export async function verifyPdf(
       signer: { commonName: null, organization: null, kind: null },
       signingTime: null,
       timestamped: false,
+      timestampTime: null,
       coversWholeDocument: false,
       modifiedAfter: 'none',
       checks: [],
@@ -199,7 +204,63 @@ export async function verifyPdf(
     }
     const claimed = signer.signingTime ?? parseClaimedTime(sig.claimedSigningTime);
     report.signingTime = claimed ? claimed.toISOString() : null;
-    report.timestamped = signer.timestampToken !== undefined;
+    // A valid signature timestamp beats the claimed time (ETSI EN 319 102-1: best signing time).
+    let bestTime = claimed;
+    if (signer.timestampToken) {
+      try {
+        const ts = await verifyTimestampToken(signer.timestampToken, signer.signature);
+        report.timestamped = ts.imprintMatches && ts.signatureValid;
+        if (report.timestamped && ts.tsaCertificate) {
+          const tsaChain = await validateCertificate({
+            certificate: ts.tsaCertificate,
+            trustAnchors: options.trustAnchors,
+            intermediates: ts.signedData.certificates,
+            crls: [...ts.signedData.crls, ...(options.crls ?? [])],
+            validationTime: ts.info.genTime,
+            revocation: options.revocation ?? 'hard-fail',
+            extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
+            ...(options.transport ? { transport: options.transport } : {}),
+          });
+          if (tsaChain.indication === 'TOTAL_PASSED') {
+            bestTime = ts.info.genTime;
+            report.timestampTime = ts.info.genTime.toISOString();
+            report.signingTime = report.timestampTime;
+          }
+          report.checks.push({
+            id: 'timestamp',
+            status: tsaChain.indication === 'TOTAL_PASSED' ? 'passed' : 'warning',
+            message:
+              tsaChain.indication === 'TOTAL_PASSED'
+                ? {
+                    en: `timestamped at ${ts.info.genTime.toISOString()} by a trusted TSA`,
+                    vi: `có dấu thời gian ${ts.info.genTime.toISOString()} của máy chủ tin cậy`,
+                  }
+                : {
+                    en: `a timestamp is present but its TSA is not trusted (${tsaChain.subIndication})`,
+                    vi: `có dấu thời gian nhưng máy chủ cấp không được tin cậy (${tsaChain.subIndication})`,
+                  },
+          });
+        } else {
+          report.checks.push({
+            id: 'timestamp',
+            status: 'warning',
+            message: {
+              en: `the timestamp does not verify: ${ts.problems.join('; ')}`,
+              vi: 'dấu thời gian không hợp lệ',
+            },
+          });
+        }
+      } catch (error) {
+        report.checks.push({
+          id: 'timestamp',
+          status: 'warning',
+          message: {
+            en: `the timestamp cannot be read: ${(error as Error).message}`,
+            vi: 'không đọc được dấu thời gian',
+          },
+        });
+      }
+    }
     if (!v.digestMatches) {
       fail(
         'digest',
@@ -250,7 +311,7 @@ export async function verifyPdf(
       trustAnchors: options.trustAnchors,
       intermediates: sd.certificates,
       crls: [...sd.crls, ...(options.crls ?? [])],
-      validationTime: options.at ?? claimed ?? new Date(),
+      validationTime: options.at ?? bestTime ?? new Date(),
       revocation: options.revocation ?? 'hard-fail',
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       ...(options.transport ? { transport: options.transport } : {}),
