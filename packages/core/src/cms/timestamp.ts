@@ -105,7 +105,7 @@ export async function verifyTimestampToken(
   const v = await verifySignerInfo(signedData, signer, contentDigest);
   problems.push(...v.problems);
   const eku = v.certificate?.extensions.extKeyUsage;
-  const tsaKeyUsageOk = eku?.oids.includes('1.3.6.1.5.5.7.3.8');
+  const tsaKeyUsageOk = eku?.oids.includes('1.3.6.1.5.5.7.3.8') === true;
   if (v.certificate && !tsaKeyUsageOk)
     problems.push('the TSA certificate lacks extended key usage timeStamping');
   return {
