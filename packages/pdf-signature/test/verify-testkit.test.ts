@@ -133,3 +133,26 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
     expect(r.indication).not.toBe('TOTAL_PASSED');
   });
 });
+
+describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder, timestamped by the test TSA', () => {
+  it('passes both signatures, takes the trusted timestamp as signing time, and pdfsig agrees', async () => {
+    const { signWithOpensslCms, startTimestampAuthority } = await import('@kyso/testkit');
+    const tsa = await startTimestampAuthority(pki);
+    try {
+      const chain = [pki.subCa.certificate];
+      const one = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, chain, 'ChuKyLanhDao', { tsa });
+      const two = await signWithOpensslCms(one, pki.leaves.organisation, chain, 'ChuKyCoQuan', { tsa });
+      const r = await verify(two);
+      expect(r.indication).toBe('TOTAL_PASSED');
+      expect(r.signatures.map((s) => [s.subFilter, s.timestamped, s.modifiedAfter])).toEqual([
+        ['ETSI.CAdES.detached', true, 'allowed'],
+        ['ETSI.CAdES.detached', true, 'none'],
+      ]);
+      expect(r.signatures[0]!.timestampTime).not.toBeNull();
+      expect(r.signatures[0]!.signingTime).toBe(r.signatures[0]!.timestampTime);
+      expect(await pdfsigVerdicts(two, 'cades')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    } finally {
+      await tsa.stop();
+    }
+  });
+});

@@ -1,0 +1,197 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendIncrementalUpdate, lastObject } from './pdf-attacks.js';
+import type { IssuedCertificate } from './pki.js';
+import { makeTempDir, run } from './tools.js';
+import type { TimestampAuthority } from './tsa.js';
+
+/**
+ * The second independent signer: testkit writes a signature placeholder itself (an incremental
+ * update with a signature field and an empty /Contents), and `openssl cms -sign -binary -cades`
+ * signs the ByteRange (ETSI.CAdES.detached). With a TSA, the signature value is timestamped and
+ * the token added as the unsigned attribute id-aa-signatureTimeStampToken (RFC 3161 appendix A).
+ */
+
+const CONTENTS_BYTES = 16384;
+
+function tlv(tag: number, body: Uint8Array): Uint8Array {
+  const len = body.length;
+  const head =
+    len < 0x80
+      ? [tag, len]
+      : len < 0x100
+        ? [tag, 0x81, len]
+        : len < 0x10000
+          ? [tag, 0x82, len >> 8, len & 0xff]
+          : [tag, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff];
+  return Uint8Array.from([...head, ...body]);
+}
+
+/** Reads a DER element at `pos`: its tag, the start of its content and its end. */
+function element(b: Uint8Array, pos: number): { tag: number; start: number; end: number } {
+  const tag = b[pos]!;
+  let len = b[pos + 1]!;
+  let start = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < n; i += 1) len = len * 256 + b[pos + 2 + i]!;
+    start += n;
+  }
+  return { tag, start, end: start + len };
+}
+
+function childrenOf(b: Uint8Array, el: { start: number; end: number }) {
+  const out: ReturnType<typeof element>[] = [];
+  for (let p = el.start; p < el.end; ) {
+    const c = element(b, p);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+/** Adds the timestamp token as an unsigned attribute of the first SignerInfo. */
+function withTimestamp(cms: Uint8Array, token: Uint8Array): Uint8Array {
+  const ci = element(cms, 0);
+  const [ctype, explicit] = childrenOf(cms, ci);
+  const sd = element(cms, explicit!.start);
+  const sdParts = childrenOf(cms, sd);
+  const signerInfos = sdParts.at(-1)!;
+  const [si] = childrenOf(cms, signerInfos);
+  const attrOid = Uint8Array.from([
+    0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e,
+  ]);
+  const attribute = tlv(0x30, Uint8Array.from([...attrOid, ...tlv(0x31, token)]));
+  const newSi = tlv(0x30, Uint8Array.from([...cms.subarray(si!.start, si!.end), ...tlv(0xa1, attribute)]));
+  const newSet = tlv(0x31, newSi);
+  const sdBody = Uint8Array.from([
+    ...sdParts.slice(0, -1).flatMap((p) => [...cms.subarray(headerStart(cms, p), p.end)]),
+    ...newSet,
+  ]);
+  const newSd = tlv(0x30, sdBody);
+  return tlv(
+    0x30,
+    Uint8Array.from([...cms.subarray(headerStart(cms, ctype!), ctype!.end), ...tlv(0xa0, newSd)]),
+  );
+}
+
+/** Where the element whose content starts at `el.start` begins (its tag byte). */
+function headerStart(b: Uint8Array, el: { start: number; end: number }): number {
+  for (let h = 2; h <= 6; h += 1) {
+    const p = el.start - h;
+    if (p < 0) break;
+    const e = element(b, p);
+    if (e.start === el.start && e.end === el.end) return p;
+  }
+  throw new Error('testkit: cannot find the element header');
+}
+
+/** Signs `input` with openssl cms over a placeholder testkit writes; optionally timestamped. */
+export async function signWithOpensslCms(
+  input: Uint8Array,
+  signer: IssuedCertificate,
+  chain: readonly IssuedCertificate[],
+  fieldName: string,
+  options: { tsa?: TimestampAuthority } = {},
+): Promise<Uint8Array> {
+  const text = Buffer.from(input).toString('latin1');
+  const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+  const [sigNum, widgetNum, formNum] = [size, size + 1, size + 2];
+  const catalog = lastObject(input, 1);
+  const page = lastObject(input, 3);
+  const objects: Record<number, string> = {};
+  const placeholderRange = '[0 0000000000 0000000000 0000000000]';
+  objects[sigNum] =
+    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ${placeholderRange} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> >>`;
+  objects[widgetNum] =
+    `<< /FT /Sig /T (${fieldName}) /Type /Annot /Subtype /Widget /F 132 /Rect [0 0 0 0] /P 3 0 R /V ${sigNum} 0 R >>`;
+  const formRef = /\/AcroForm (\d+) 0 R/.exec(catalog);
+  if (formRef) {
+    const form = lastObject(input, Number(formRef[1]));
+    objects[Number(formRef[1])] = form.replace(
+      /\/Fields \[([^\]]*)\]/,
+      (_m, f: string) => `/Fields [${f.trim()} ${widgetNum} 0 R]`,
+    );
+  } else {
+    objects[formNum] = `<< /Fields [${widgetNum} 0 R] /SigFlags 3 >>`;
+    objects[1] = catalog.replace(/>>\s*$/, ` /AcroForm ${formNum} 0 R >>`);
+  }
+  const annotsRef = /\/Annots (\d+) 0 R/.exec(page);
+  if (annotsRef) {
+    const annots = lastObject(input, Number(annotsRef[1]));
+    objects[Number(annotsRef[1])] = annots.replace(/\]\s*$/, ` ${widgetNum} 0 R]`);
+  } else if (/\/Annots \[/.test(page)) {
+    objects[3] = page.replace(
+      /\/Annots \[([^\]]*)\]/,
+      (_m, a: string) => `/Annots [${a.trim()} ${widgetNum} 0 R]`,
+    );
+  } else {
+    objects[3] = page.replace(/>>\s*$/, ` /Annots [${widgetNum} 0 R] >>`);
+  }
+  const prepared = appendIncrementalUpdate(input, objects);
+  const pText = Buffer.from(prepared).toString('latin1');
+  const contentsStart = pText.lastIndexOf('/Contents <') + '/Contents '.length;
+  const contentsEnd = contentsStart + CONTENTS_BYTES * 2 + 2;
+  const range = `[0 ${String(contentsStart).padStart(10, '0')} ${String(contentsEnd).padStart(10, '0')} ${String(prepared.length - contentsEnd).padStart(10, '0')}]`;
+  const out = new Uint8Array(prepared);
+  out.set(Buffer.from(range, 'latin1'), pText.lastIndexOf(placeholderRange));
+  const dir = makeTempDir('cms-sign');
+  const dataPath = join(dir, 'data.bin');
+  const chainPath = join(dir, 'chain.pem');
+  const cmsPath = join(dir, 'sig.der');
+  writeFileSync(dataPath, Buffer.concat([out.subarray(0, contentsStart), out.subarray(contentsEnd)]));
+  writeFileSync(chainPath, chain.map((c) => c.pem).join(''));
+  await run('openssl', [
+    'cms',
+    '-sign',
+    '-binary',
+    '-cades',
+    '-md',
+    'sha256',
+    '-in',
+    dataPath,
+    '-signer',
+    signer.certPath,
+    '-inkey',
+    signer.keyPath,
+    '-certfile',
+    chainPath,
+    '-outform',
+    'DER',
+    '-out',
+    cmsPath,
+  ]);
+  let cms: Uint8Array = new Uint8Array(readFileSync(cmsPath));
+  if (options.tsa) {
+    // The signature value: the last OCTET STRING of the SignerInfo.
+    const ci = element(cms, 0);
+    const sd = element(cms, childrenOf(cms, ci)[1]!.start);
+    const si = childrenOf(cms, childrenOf(cms, sd).at(-1)!)[0]!;
+    const sigValue = childrenOf(cms, si)
+      .filter((c) => c.tag === 0x04)
+      .at(-1)!;
+    const valuePath = join(dir, 'sigvalue.bin');
+    const queryPath = join(dir, 'q.tsq');
+    writeFileSync(valuePath, cms.subarray(sigValue.start, sigValue.end));
+    await run('openssl', ['ts', '-query', '-data', valuePath, '-sha256', '-cert', '-out', queryPath]);
+    const response = new Uint8Array(
+      await (
+        await fetch(options.tsa.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/timestamp-query' },
+          body: readFileSync(queryPath),
+        })
+      ).arrayBuffer(),
+    );
+    const resp = element(response, 0);
+    const token = childrenOf(response, resp)[1]!;
+    cms = withTimestamp(cms, response.subarray(headerStart(response, token), token.end));
+  }
+  if (cms.length > CONTENTS_BYTES) throw new Error('testkit: the signature does not fit the placeholder');
+  const hex = Buffer.from(cms)
+    .toString('hex')
+    .padEnd(CONTENTS_BYTES * 2, '0');
+  out.set(Buffer.from(`<${hex}>`, 'latin1'), contentsStart);
+  return out;
+}
