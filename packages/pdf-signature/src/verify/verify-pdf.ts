@@ -29,6 +29,11 @@ export interface VerifyPdfOptions {
   revocation?: RevocationMode;
   /** Fetches OCSP and CRLs; omit for offline verification. */
   transport?: Transport;
+  /**
+   * Hashes the signed byte ranges (default: WebCrypto over a copy of them). In Node, pass an
+   * incremental node:crypto hash (`nodeDigest` from `@kyso/pdf-signature/node`) to avoid the copy.
+   */
+  digest?: (hash: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512', parts: Uint8Array[]) => Promise<Uint8Array>;
 }
 
 /** One signature's result, in the JSON shape `kyso verify --json` prints. */
@@ -59,13 +64,6 @@ export interface PdfVerificationReport {
   signatures: SignatureReport[];
 }
 
-const HASH_NAME: Record<string, string> = {
-  'SHA-1': 'SHA-1',
-  'SHA-256': 'SHA-256',
-  'SHA-384': 'SHA-384',
-  'SHA-512': 'SHA-512',
-};
-
 /** ByteRange sanity (ISO 32000-2 §12.8.1): from 0, one hole that is exactly /Contents, to a revision end. */
 function checkByteRange(sig: PdfSignatureField, doc: PdfDocument): { ok: boolean; why: string; end: number } {
   const br = sig.byteRange;
@@ -83,11 +81,13 @@ function checkByteRange(sig: PdfSignatureField, doc: PdfDocument): { ok: boolean
   return { ok: true, why: '', end };
 }
 
-async function digestRanges(bytes: Uint8Array, br: number[], hash: string): Promise<Uint8Array> {
-  const [a, b, c, d] = br as [number, number, number, number];
-  const joined = new Uint8Array(b + d);
-  joined.set(bytes.subarray(a, a + b), 0);
-  joined.set(bytes.subarray(c, c + d), b);
+async function webCryptoDigest(hash: string, parts: Uint8Array[]): Promise<Uint8Array> {
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    joined.set(p, pos);
+    pos += p.length;
+  }
   return new Uint8Array(await globalThis.crypto.subtle.digest(hash, joined));
 }
 
@@ -192,7 +192,9 @@ export async function verifyPdf(
       continue;
     }
     const signer = sd.signers[0]!;
-    const digest = await digestRanges(bytes, sig.byteRange!, HASH_NAME[signer.digestAlgorithm]!);
+    const [a, b, c, d] = sig.byteRange as [number, number, number, number];
+    const parts = [bytes.subarray(a, a + b), bytes.subarray(c, c + d)];
+    const digest = await (options.digest ?? webCryptoDigest)(signer.digestAlgorithm, parts);
     const v = await verifySignerInfo(sd, signer, digest);
     if (v.certificate) {
       const d = describeCertificate(v.certificate);

@@ -1,0 +1,17 @@
+// One verification in its own process, for the PDF benchmark: prints the process's peak RSS.
+//   node bench/verify-pdf-process.mjs <file.pdf> <root.pem>
+import { readFileSync } from 'node:fs';
+import { parseCertificate } from '@kyso/core';
+import { useNodeCrypto } from '@kyso/core/node';
+import { verifyPdfFile } from '@kyso/pdf-signature/node';
+
+useNodeCrypto();
+const r = await verifyPdfFile(process.argv[2], {
+  trustAnchors: [parseCertificate(readFileSync(process.argv[3], 'utf8'))],
+  revocation: 'none',
+});
+if (r.indication !== 'TOTAL_PASSED') {
+  console.error(JSON.stringify(r));
+  process.exit(1);
+}
+console.log(JSON.stringify({ rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
