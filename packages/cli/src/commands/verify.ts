@@ -14,6 +14,7 @@ import {
 } from '@kyso/core';
 import { readCertificates, readCrls } from '@kyso/core/node';
 import { type PdfVerificationReport, verifyPdf } from '@kyso/pdf-signature';
+import { nodeDigest } from '@kyso/pdf-signature/node';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
 
 const INDICATION = {
@@ -97,6 +98,7 @@ export async function verify(args: readonly string[], io: CliIo): Promise<number
         ...(at ? { at } : {}),
         revocation: values.revocation as RevocationMode,
         transport,
+        digest: nodeDigest,
       });
       results.push({ file, ...report });
       if (report.indication !== 'TOTAL_PASSED' && worst === EXIT.ok) worst = EXIT.failed;
