@@ -2,8 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandFailedError, makeTempDir, run } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCertificate } from '../src/index.js';
-import { loadPkits, PKITS_TIME, type PkitsCase } from './support/pkits.js';
+import { loadPkits, PKITS_TIME, type PkitsCase, validatePkitsCase } from './support/pkits.js';
 
 /**
  * Every PKITS case through OpenSSL 3.0 (`openssl verify -x509_strict -policy_check -crl_check_all
@@ -88,21 +87,7 @@ describe('NIST PKITS: kyso beside OpenSSL 3.0', () => {
   it.each(
     cases.map((c, i) => [`${c.test_number}${c.subpart ? `.${c.subpart}` : ''} ${c.title}`, c, i] as const),
   )('%s', async (name, c, i) => {
-    const chain = c.certs_root_to_ee.map((f) => certs.get(f)!);
-    const report = await validateCertificate({
-      certificate: chain[chain.length - 1]!,
-      trustAnchors: [chain[0]!],
-      intermediates: chain.slice(1, -1),
-      crls: c.crls.map((f) => crls.get(f)!),
-      validationTime: PKITS_TIME,
-      revocation: 'hard-fail',
-      policy: {
-        initialPolicySet: c.initial_policy_set,
-        explicitPolicy: c.initial_explicit_policy,
-        inhibitPolicyMapping: c.initial_policy_mapping_inhibit,
-        inhibitAnyPolicy: c.initial_inhibit_any_policy,
-      },
-    });
+    const report = await validatePkitsCase(c, certs, crls);
     const kyso = report.indication === 'TOTAL_PASSED';
     const { valid: openssl, error } = await opensslVerdict(c, i);
     if (openssl === c.should_validate) opensslRight += 1;

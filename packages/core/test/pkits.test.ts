@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CertificateValidationReport, validateCertificate } from '../src/index.js';
-import { loadPkits, PKITS_TIME, type PkitsCase } from './support/pkits.js';
+import { loadPkits, PKITS_TIME, type PkitsCase, validatePkitsCase } from './support/pkits.js';
 
 const { certs, crls, cases } = loadPkits();
 const anchor = certs.get('TrustAnchorRootCertificate.crt')!;
@@ -24,21 +24,7 @@ function caseName(c: PkitsCase): string {
 
 describe('NIST PKITS with the prescribed inputs', () => {
   it.each(cases.map((c) => [caseName(c), c] as const))('%s', async (_name, c) => {
-    const chain = c.certs_root_to_ee.map((f) => certs.get(f)!);
-    const report = await validateCertificate({
-      certificate: chain[chain.length - 1]!,
-      trustAnchors: [certs.get(c.certs_root_to_ee[0]!)!],
-      intermediates: chain.slice(1, -1),
-      crls: c.crls.map((f) => crls.get(f)!),
-      validationTime: PKITS_TIME,
-      revocation: 'hard-fail',
-      policy: {
-        initialPolicySet: c.initial_policy_set,
-        explicitPolicy: c.initial_explicit_policy,
-        inhibitPolicyMapping: c.initial_policy_mapping_inhibit,
-        inhibitAnyPolicy: c.initial_inhibit_any_policy,
-      },
-    });
+    const report = await validatePkitsCase(c, certs, crls);
     const valid = report.indication === 'TOTAL_PASSED';
     let ok = valid === c.should_validate;
     if (ok && valid && c.expected_user_constrained_policy_set) {

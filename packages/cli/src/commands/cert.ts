@@ -1,21 +1,16 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   type CertificateValidationReport,
-  type Crl,
   createCachingTransport,
   createHttpTransport,
   describeCertificate,
   offlineTransport,
   type RevocationMode,
-  TRUST_PROFILES,
-  type TrustProfileName,
-  TrustStore,
-  trustProfile,
   validateCertificate,
 } from '@kyso/core';
-import { readCertificates, readCrls } from '@kyso/core/node';
+import { readCertificates } from '@kyso/core/node';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
+import { crlsFromOptions, parseAt, requireFile, trustFromOptions } from './trust-options.js';
 
 const INDICATION_TEXT = {
   TOTAL_PASSED: { vi: 'HỢP LỆ', en: 'VALID' },
@@ -30,20 +25,6 @@ const ROLE_TEXT = {
 } as const;
 
 const STATUS_MARK = { passed: '✓', failed: '✗', warning: '!', indeterminate: '?', skipped: '-' } as const;
-
-function requireFile(path: string): string {
-  if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
-  return path;
-}
-
-function parseTime(text: string | undefined): Date {
-  if (text === undefined) return new Date();
-  const d = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) {
-    throw new UsageError(`--at must be an ISO 8601 time such as 2025-06-01T00:00:00Z, not "${text}"`);
-  }
-  return d;
-}
 
 /** `kyso cert verify`: validates a certificate's path and revocation at a time. */
 export async function certVerify(args: readonly string[], io: CliIo): Promise<number> {
@@ -70,19 +51,11 @@ export async function certVerify(args: readonly string[], io: CliIo): Promise<nu
   if (positionals.length !== 1) throw new UsageError('kyso cert verify takes exactly one certificate file');
   const certs = readCertificates(requireFile(positionals[0]!));
   if (certs.length === 0) throw new UsageError(`${positionals[0]} holds no certificate`);
-  const store = new TrustStore();
-  for (const p of values.profile) {
-    if (!TRUST_PROFILES.includes(p as TrustProfileName)) {
-      throw new UsageError(`--profile must be one of ${TRUST_PROFILES.join(', ')}, not "${p}"`);
-    }
-    store.merge(trustProfile(p as TrustProfileName));
-  }
-  for (const t of values.trust) store.addAnchors(readCertificates(requireFile(t)));
-  if (store.anchors.length === 0) throw new UsageError('give at least one --trust file or a --profile');
+  const store = trustFromOptions(values.profile, values.trust);
   const intermediates = values.intermediate.flatMap((p) => readCertificates(requireFile(p)));
   // The target file may be a bundle: its first certificate is the target, the rest help building.
   intermediates.push(...certs.slice(1));
-  const crls: Crl[] = values.crl.flatMap((p) => readCrls(requireFile(p)));
+  const crls = crlsFromOptions(values.crl);
   const revocation = values.revocation as RevocationMode;
   if (!['hard-fail', 'soft-fail', 'none'].includes(revocation)) {
     throw new UsageError(`--revocation must be hard-fail, soft-fail or none, not "${values.revocation}"`);
@@ -92,7 +65,7 @@ export async function certVerify(args: readonly string[], io: CliIo): Promise<nu
     trustAnchors: store,
     intermediates,
     crls,
-    validationTime: parseTime(values.at),
+    validationTime: parseAt(values.at) ?? new Date(),
     revocation,
     policy: {
       ...(values.policy.length > 0 ? { initialPolicySet: values.policy } : {}),

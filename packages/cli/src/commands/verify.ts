@@ -7,15 +7,11 @@ import {
   isKysoError,
   offlineTransport,
   type RevocationMode,
-  TRUST_PROFILES,
-  type TrustProfileName,
-  TrustStore,
-  trustProfile,
 } from '@kyso/core';
-import { readCertificates, readCrls } from '@kyso/core/node';
 import { type PdfVerificationReport, verifyPdf } from '@kyso/pdf-signature';
 import { nodeDigest } from '@kyso/pdf-signature/node';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
+import { crlsFromOptions, parseAt, trustFromOptions } from './trust-options.js';
 
 const INDICATION = {
   TOTAL_PASSED: { vi: 'HỢP LỆ', en: 'VALID' },
@@ -63,27 +59,9 @@ export async function verify(args: readonly string[], io: CliIo): Promise<number
   const lang = pickLang(values.lang, io.env);
   if (positionals.length === 0)
     throw new UsageError('kyso verify takes one or more PDF files or directories');
-  const store = new TrustStore();
-  for (const p of values.profile) {
-    if (!TRUST_PROFILES.includes(p as TrustProfileName))
-      throw new UsageError(`--profile must be one of ${TRUST_PROFILES.join(', ')}`);
-    store.merge(trustProfile(p as TrustProfileName));
-  }
-  for (const t of values.trust) {
-    if (!existsSync(t)) throw new UsageError(`no such file or directory: ${t}`);
-    store.addAnchors(readCertificates(t));
-  }
-  if (store.anchors.length === 0) throw new UsageError('give at least one --trust file or a --profile');
-  const crls = values.crl.flatMap((p) => {
-    if (!existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
-    return readCrls(p);
-  });
-  let at: Date | undefined;
-  if (values.at !== undefined) {
-    at = new Date(values.at);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.at) || Number.isNaN(at.getTime()))
-      throw new UsageError(`--at must be an ISO 8601 time, not "${values.at}"`);
-  }
+  const store = trustFromOptions(values.profile, values.trust);
+  const crls = crlsFromOptions(values.crl);
+  const at = parseAt(values.at);
   if (!['hard-fail', 'soft-fail', 'none'].includes(values.revocation))
     throw new UsageError('--revocation must be hard-fail, soft-fail or none');
   const files = pdfFiles(positionals);

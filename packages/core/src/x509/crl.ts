@@ -7,10 +7,8 @@ import {
   expectChildren,
   expectTag,
   readBigInt,
-  readBoolean,
   readDer,
   readElement,
-  readOid,
   readSmallInt,
   readTime,
   TAG,
@@ -25,6 +23,7 @@ import {
   type DistributionPoint,
   parseDistributionPoint,
   parseDistributionPointName,
+  readExtension,
   reasonMask,
 } from './extensions.js';
 import { type GeneralName, parseGeneralNames } from './general-name.js';
@@ -172,17 +171,10 @@ export function parseCrlDer(der: Uint8Array): Crl {
 function parseCrlExtensions(el: DerElement, out: Record<string, unknown>, what: string): void {
   const seen = new Set<string>();
   for (const extEl of expectChildren(el, TAG.SEQUENCE, what)) {
-    const parts = expectChildren(extEl, TAG.SEQUENCE, what);
-    const oid = readOid(parts[0]!, what);
-    let critical = false;
-    let valueEl = parts[1];
-    if (valueEl?.tag === TAG.BOOLEAN) {
-      critical = readBoolean(valueEl, what);
-      valueEl = parts[2];
-    }
+    const { oid, critical, value } = readExtension(extEl, what);
     if (seen.has(oid)) throw crlMalformed(`extension ${oid} appears twice`);
     seen.add(oid);
-    const inner = readDer(expectTag(valueEl, TAG.OCTET_STRING, what).value, what);
+    const inner = readDer(value, what);
     switch (oid) {
       case OID.cRLNumber:
         out.crlNumber = readBigInt(inner, what);
@@ -356,15 +348,8 @@ class EntryIndex {
     const what = 'CRL entry extensions';
     const out: Partial<CrlEntry> = {};
     for (const extEl of expectChildren(el, TAG.SEQUENCE, what)) {
-      const parts = expectChildren(extEl, TAG.SEQUENCE, what);
-      const oid = readOid(parts[0]!, what);
-      let critical = false;
-      let valueEl = parts[1];
-      if (valueEl?.tag === TAG.BOOLEAN) {
-        critical = readBoolean(valueEl, what);
-        valueEl = parts[2];
-      }
-      const inner = readDer(expectTag(valueEl, TAG.OCTET_STRING, what).value, what);
+      const { oid, critical, value } = readExtension(extEl, what);
+      const inner = readDer(value, what);
       if (oid === OID.cRLReason) {
         const code = readSmallInt(inner, what, TAG.ENUMERATED);
         out.reason = CRL_REASONS[code] ?? 'unspecified';

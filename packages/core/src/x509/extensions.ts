@@ -101,24 +101,32 @@ function bad(what: string, name: string, cause?: unknown): KysoError {
   });
 }
 
+/** The three fields of one Extension: OID, criticality (default false) and the OCTET STRING's content. */
+export function readExtension(
+  extEl: DerElement,
+  what: string,
+): { oid: string; critical: boolean; value: Uint8Array } {
+  const parts = expectChildren(extEl, TAG.SEQUENCE, what);
+  const oid = readOid(parts[0]!, what);
+  let critical = false;
+  let valueEl = parts[1];
+  if (valueEl?.tag === TAG.BOOLEAN) {
+    critical = readBoolean(valueEl, what);
+    valueEl = parts[2];
+  }
+  return { oid, critical, value: expectTag(valueEl, TAG.OCTET_STRING, what).value };
+}
+
 /** Decodes the Extensions SEQUENCE of a TBSCertificate. */
 export function parseCertificateExtensions(el: DerElement, what: string): CertificateExtensions {
   const out: CertificateExtensions = { other: [] };
   const seen = new Set<string>();
   for (const extEl of expectChildren(el, TAG.SEQUENCE, what)) {
-    const parts = expectChildren(extEl, TAG.SEQUENCE, what);
-    const oid = readOid(parts[0]!, what);
-    let critical = false;
-    let valueEl = parts[1];
-    if (valueEl?.tag === TAG.BOOLEAN) {
-      critical = readBoolean(valueEl, what);
-      valueEl = parts[2];
-    }
-    expectTag(valueEl, TAG.OCTET_STRING, what);
+    const { oid, critical, value } = readExtension(extEl, what);
     if (seen.has(oid)) throw bad(what, `${oid} (twice)`);
     seen.add(oid);
     try {
-      decodeExtension(out, oid, critical, valueEl!.value, what);
+      decodeExtension(out, oid, critical, value, what);
     } catch (cause) {
       throw bad(what, oid, cause);
     }

@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Certificate, type Crl, parseCertificateDer, parseCrlDer } from '../../src/index.js';
+import {
+  type Certificate,
+  type CertificateValidationReport,
+  type Crl,
+  parseCertificateDer,
+  parseCrlDer,
+  validateCertificate,
+} from '../../src/index.js';
 
 /** NIST PKITS, read by path from the shared conformance material (never copied into the repo). */
 export const PKITS_DIR = join(
@@ -45,3 +52,26 @@ export function loadPkits() {
 
 /** Any validation time between 2010 and 2030 works for PKITS. */
 export const PKITS_TIME = new Date('2025-06-01T00:00:00Z');
+
+/** Validates one PKITS case with its prescribed chain, CRLs and policy inputs (hard-fail). */
+export function validatePkitsCase(
+  c: PkitsCase,
+  certs: Map<string, Certificate>,
+  crls: Map<string, Crl>,
+): Promise<CertificateValidationReport> {
+  const chain = c.certs_root_to_ee.map((f) => certs.get(f)!);
+  return validateCertificate({
+    certificate: chain[chain.length - 1]!,
+    trustAnchors: [chain[0]!],
+    intermediates: chain.slice(1, -1),
+    crls: c.crls.map((f) => crls.get(f)!),
+    validationTime: PKITS_TIME,
+    revocation: 'hard-fail',
+    policy: {
+      initialPolicySet: c.initial_policy_set,
+      explicitPolicy: c.initial_explicit_policy,
+      inhibitPolicyMapping: c.initial_policy_mapping_inhibit,
+      inhibitAnyPolicy: c.initial_inhibit_any_policy,
+    },
+  });
+}
