@@ -72,7 +72,18 @@ afterAll(() => {
   pki?.cleanup();
 });
 
+/** qpdf --check as an independent judge of the structure of the PDFs testkit makes. */
+async function qpdfCheck(bytes: Uint8Array, name: string): Promise<string> {
+  const path = join(pki.dir, `${name}-qpdf.pdf`);
+  writeFileSync(path, bytes);
+  return (await run('qpdf', ['--check', path])).stdout;
+}
+
 describe('a letter signed by the official and then the organisation (pdfsig -add-signature)', () => {
+  it('is a structurally sound PDF for qpdf --check', async () => {
+    expect(await qpdfCheck(letter, 'letter')).toMatch(/No syntax or stream encoding errors found/);
+  });
+
   it('passes: both signatures valid, the second update allowed after the first', async () => {
     const r = await verify(letter);
     expect(r.indication).toBe('TOTAL_PASSED');
@@ -151,6 +162,7 @@ describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder,
       expect(r.signatures[0]!.timestampTime).not.toBeNull();
       expect(r.signatures[0]!.signingTime).toBe(r.signatures[0]!.timestampTime);
       expect(await pdfsigVerdicts(two, 'cades')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+      expect(await qpdfCheck(two, 'cades')).toMatch(/No syntax or stream encoding errors found/);
     } finally {
       await tsa.stop();
     }
