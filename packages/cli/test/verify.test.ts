@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNssSigner, createTestPki, minimalPdf, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,26 @@ describe('kyso verify', () => {
     const c = capture();
     expect(await runCli(['verify', tampered, ...trust()], c.io)).toBe(1);
     expect(c.out()).toContain('KHÔNG HỢP LỆ');
+  });
+
+  it('reports a document timestamp as its own entry, in both languages', async () => {
+    const { addDocumentTimestamp, startTimestampAuthority } = await import('@kyso/testkit');
+    const tsa = await startTimestampAuthority(pki);
+    try {
+      const stamped = join(pki.dir, 'stamped.pdf');
+      writeFileSync(
+        stamped,
+        await addDocumentTimestamp(new Uint8Array(readFileSync(good)), tsa, 'DauThoiGian'),
+      );
+      const vi = capture();
+      expect(await runCli(['verify', stamped, ...trust()], vi.io)).toBe(0);
+      expect(vi.out()).toMatch(/\[3\] dấu thời gian văn bản DauThoiGian: HỢP LỆ — .*\n\s+thời điểm: \d{4}-/);
+      const en = capture();
+      expect(await runCli(['verify', stamped, ...trust(), '--lang', 'en'], en.io)).toBe(0);
+      expect(en.out()).toContain('[3] document timestamp DauThoiGian:');
+    } finally {
+      await tsa.stop();
+    }
   });
 
   it('exits 2 without a trust anchor', async () => {

@@ -15,5 +15,10 @@ export type { PdfSignatureField } from './reader/signatures.js';
 export { findSignatures } from './reader/signatures.js';
 export type { ModificationLevel, ModificationReport } from './verify/modifications.js';
 export { analyseModifications } from './verify/modifications.js';
-export type { PdfVerificationReport, SignatureReport, VerifyPdfOptions } from './verify/verify-pdf.js';
+export type {
+  DigestName,
+  PdfVerificationReport,
+  SignatureReport,
+  VerifyPdfOptions,
+} from './verify/verify-pdf.js';
 export { verifyPdf } from './verify/verify-pdf.js';

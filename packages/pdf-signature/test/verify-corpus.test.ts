@@ -44,6 +44,35 @@ describe('signature timestamps', () => {
   });
 });
 
+describe('document timestamps (ETSI.RFC3161)', () => {
+  it('verifies the imprint and TSA signature of PAdES-LTA document timestamps', async () => {
+    for (const f of [
+      'dss/dss-1696/Test.signed_Certipost-2048-SHA512.extended.extended-LTA-dss-5.4.pdf',
+      'pyhanko/pades-lta-dss-indirect-arrs-test.pdf',
+    ]) {
+      const r = await verify(f);
+      const stamps = r.signatures.filter((s) => s.kind === 'timestamp');
+      expect(stamps.length, f).toBeGreaterThan(0);
+      for (const s of stamps) {
+        expect(s.checks.find((c) => c.id === 'signature')?.status, f).toBe('passed');
+        expect(s.subIndication, f).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+      }
+    }
+  });
+
+  it('catches a document timestamp copied from another file, and one whose date was edited', async () => {
+    for (const f of ['dss/pades-lta-copied-doctst.pdf', 'dss/pades-t-duplicated-doctst.pdf']) {
+      const r = await verify(f);
+      const bad = r.signatures.filter((s) => s.kind === 'timestamp' && s.subIndication === 'HASH_FAILURE');
+      expect(bad.length, f).toBe(1);
+      expect(r.indication, f).toBe('TOTAL_FAILED');
+    }
+    const edited = await verify('attacks/itext/signature-validator/modifiedDocTimestampDate.pdf');
+    expect(edited.signatures[0]).toMatchObject({ kind: 'timestamp', subIndication: 'SIG_CRYPTO_FAILURE' });
+    expect(edited.indication).toBe('TOTAL_FAILED');
+  });
+});
+
 describe('what changed after signing', () => {
   it('disagrees with pyHanko on two "sneaky" form updates, for a stated reason', async () => {
     // The update gives field Sig2 a new appearance instead of its old one, an indirect appearance

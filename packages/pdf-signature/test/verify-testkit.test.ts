@@ -168,3 +168,66 @@ describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder,
     }
   });
 });
+
+describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
+  it('verifies the timestamp after a signature as its own entry, an allowed change for the signature', async () => {
+    const { addDocumentTimestamp, signWithOpensslCms, startTimestampAuthority } = await import(
+      '@kyso/testkit'
+    );
+    const tsa = await startTimestampAuthority(pki);
+    try {
+      const signed = await signWithOpensslCms(
+        minimalPdf(),
+        pki.leaves.personal,
+        [pki.subCa.certificate],
+        'ChuKy',
+      );
+      const stamped = await addDocumentTimestamp(signed, tsa);
+      const r = await verify(stamped);
+      expect(r.indication).toBe('TOTAL_PASSED');
+      expect(r.signatures.map((s) => [s.kind, s.subFilter, s.indication, s.modifiedAfter])).toEqual([
+        ['signature', 'ETSI.CAdES.detached', 'TOTAL_PASSED', 'allowed'],
+        ['timestamp', 'ETSI.RFC3161', 'TOTAL_PASSED', 'none'],
+      ]);
+      const ts = r.signatures[1]!;
+      expect(ts.timestampTime).not.toBeNull();
+      expect(ts.coversWholeDocument).toBe(true);
+      expect(ts.checks.find((c) => c.id === 'signature')!.status).toBe('passed');
+      expect(await qpdfCheck(stamped, 'doc-ts')).toMatch(/No syntax or stream encoding errors found/);
+
+      // One byte of the timestamped update changed (the field name): the imprint no longer matches,
+      // and the broken update is an unsigned change for the signature before it.
+      const text = Buffer.from(stamped).toString('latin1');
+      const at = text.lastIndexOf('(DocTimeStamp1)') + 1;
+      const tampered = new Uint8Array(stamped);
+      tampered[at] = 'X'.charCodeAt(0);
+      const t = await verify(tampered);
+      expect(t.indication).toBe('TOTAL_FAILED');
+      expect(t.signatures[1]).toMatchObject({
+        kind: 'timestamp',
+        indication: 'TOTAL_FAILED',
+        subIndication: 'HASH_FAILURE',
+      });
+      expect(t.signatures[0]!.modifiedAfter).toBe('disallowed');
+    } finally {
+      await tsa.stop();
+    }
+  });
+
+  it('judges a document that carries only a timestamp by it, and not under a foreign root', async () => {
+    const { addDocumentTimestamp, startTimestampAuthority } = await import('@kyso/testkit');
+    const tsa = await startTimestampAuthority(pki);
+    try {
+      const stamped = await addDocumentTimestamp(minimalPdf(), tsa);
+      const r = await verify(stamped);
+      expect(r.indication).toBe('TOTAL_PASSED');
+      expect(r.signatures).toHaveLength(1);
+      expect(r.signatures[0]!.signingTime).toBe(r.signatures[0]!.timestampTime);
+      const foreign = await verify(stamped, [parseCertificate(pki.lookalikeRoot.certificate.pem)]);
+      expect(foreign.indication).toBe('INDETERMINATE');
+      expect(foreign.signatures[0]!.timestampTime).toBeNull();
+    } finally {
+      await tsa.stop();
+    }
+  });
+});

@@ -14,7 +14,7 @@ export { startOcspResponder } from './ocsp.js';
 export type { NssSigner } from './pdf.js';
 export { createNssSigner, minimalPdf } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';
-export { signWithOpensslCms } from './pdf-cms-signer.js';
+export { addDocumentTimestamp, signWithOpensslCms } from './pdf-cms-signer.js';
 export type {
   CertificateProfile,
   IssuedCertificate,

@@ -87,14 +87,15 @@ function headerStart(b: Uint8Array, el: { start: number; end: number }): number 
   throw new Error('testkit: cannot find the element header');
 }
 
-/** Signs `input` with openssl cms over a placeholder testkit writes; optionally timestamped. */
-export async function signWithOpensslCms(
-  input: Uint8Array,
-  signer: IssuedCertificate,
-  chain: readonly IssuedCertificate[],
-  fieldName: string,
-  options: { tsa?: TimestampAuthority } = {},
-): Promise<Uint8Array> {
+/** An incremental update holding a signature field whose /Contents is still zeros, its ByteRange set. */
+interface Placeholder {
+  bytes: Uint8Array;
+  contentsStart: number;
+  contentsEnd: number;
+}
+
+/** Writes a signature field with dictionary `sigDict` (without /ByteRange and /Contents) in an update. */
+function writePlaceholder(input: Uint8Array, fieldName: string, sigDict: string): Placeholder {
   const text = Buffer.from(input).toString('latin1');
   const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
   const [sigNum, widgetNum, formNum] = [size, size + 1, size + 2];
@@ -103,7 +104,7 @@ export async function signWithOpensslCms(
   const objects: Record<number, string> = {};
   const placeholderRange = '[0 0000000000 0000000000 0000000000]';
   objects[sigNum] =
-    `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ${placeholderRange} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> >>`;
+    `<< ${sigDict} /ByteRange ${placeholderRange} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> >>`;
   objects[widgetNum] =
     `<< /FT /Sig /T (${fieldName}) /Type /Annot /Subtype /Widget /F 132 /Rect [0 0 0 0] /P 3 0 R /V ${sigNum} 0 R >>`;
   const formRef = /\/AcroForm (\d+) 0 R/.exec(catalog);
@@ -136,11 +137,80 @@ export async function signWithOpensslCms(
   const range = `[0 ${String(contentsStart).padStart(10, '0')} ${String(contentsEnd).padStart(10, '0')} ${String(prepared.length - contentsEnd).padStart(10, '0')}]`;
   const out = new Uint8Array(prepared);
   out.set(Buffer.from(range, 'latin1'), pText.lastIndexOf(placeholderRange));
+  return { bytes: out, contentsStart, contentsEnd };
+}
+
+/** Puts the DER `cms` into the placeholder's /Contents. */
+function fillPlaceholder(p: Placeholder, cms: Uint8Array): Uint8Array {
+  if (cms.length > CONTENTS_BYTES) throw new Error('testkit: the signature does not fit the placeholder');
+  const hex = Buffer.from(cms)
+    .toString('hex')
+    .padEnd(CONTENTS_BYTES * 2, '0');
+  p.bytes.set(Buffer.from(`<${hex}>`, 'latin1'), p.contentsStart);
+  return p.bytes;
+}
+
+/** The bytes the placeholder's ByteRange covers. */
+function coveredBytes(p: Placeholder): Buffer {
+  return Buffer.concat([p.bytes.subarray(0, p.contentsStart), p.bytes.subarray(p.contentsEnd)]);
+}
+
+/** Asks the TSA for a token over `dataPath` (SHA-256 imprint, with its certificate). */
+async function requestTimestamp(tsa: TimestampAuthority, dataPath: string, dir: string): Promise<Uint8Array> {
+  const queryPath = join(dir, 'q.tsq');
+  await run('openssl', ['ts', '-query', '-data', dataPath, '-sha256', '-cert', '-out', queryPath]);
+  const response = new Uint8Array(
+    await (
+      await fetch(tsa.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/timestamp-query' },
+        body: readFileSync(queryPath),
+      })
+    ).arrayBuffer(),
+  );
+  const token = childrenOf(response, element(response, 0))[1];
+  if (!token) throw new Error('testkit: the TSA returned no token');
+  return response.subarray(headerStart(response, token), token.end);
+}
+
+/**
+ * Adds a document timestamp (ISO 32000-2 §12.8.5, /Type /DocTimeStamp, ETSI.RFC3161) in an
+ * incremental update: the TSA's token over the update's byte ranges, as PAdES-LTA does.
+ */
+export async function addDocumentTimestamp(
+  input: Uint8Array,
+  tsa: TimestampAuthority,
+  fieldName = 'DocTimeStamp1',
+): Promise<Uint8Array> {
+  const p = writePlaceholder(
+    input,
+    fieldName,
+    '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161',
+  );
+  const dir = makeTempDir('doc-ts');
+  const dataPath = join(dir, 'data.bin');
+  writeFileSync(dataPath, coveredBytes(p));
+  return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
+}
+
+/** Signs `input` with openssl cms over a placeholder testkit writes; optionally timestamped. */
+export async function signWithOpensslCms(
+  input: Uint8Array,
+  signer: IssuedCertificate,
+  chain: readonly IssuedCertificate[],
+  fieldName: string,
+  options: { tsa?: TimestampAuthority } = {},
+): Promise<Uint8Array> {
+  const p = writePlaceholder(
+    input,
+    fieldName,
+    '/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached',
+  );
   const dir = makeTempDir('cms-sign');
   const dataPath = join(dir, 'data.bin');
   const chainPath = join(dir, 'chain.pem');
   const cmsPath = join(dir, 'sig.der');
-  writeFileSync(dataPath, Buffer.concat([out.subarray(0, contentsStart), out.subarray(contentsEnd)]));
+  writeFileSync(dataPath, coveredBytes(p));
   writeFileSync(chainPath, chain.map((c) => c.pem).join(''));
   await run('openssl', [
     'cms',
@@ -172,26 +242,8 @@ export async function signWithOpensslCms(
       .filter((c) => c.tag === 0x04)
       .at(-1)!;
     const valuePath = join(dir, 'sigvalue.bin');
-    const queryPath = join(dir, 'q.tsq');
     writeFileSync(valuePath, cms.subarray(sigValue.start, sigValue.end));
-    await run('openssl', ['ts', '-query', '-data', valuePath, '-sha256', '-cert', '-out', queryPath]);
-    const response = new Uint8Array(
-      await (
-        await fetch(options.tsa.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/timestamp-query' },
-          body: readFileSync(queryPath),
-        })
-      ).arrayBuffer(),
-    );
-    const resp = element(response, 0);
-    const token = childrenOf(response, resp)[1]!;
-    cms = withTimestamp(cms, response.subarray(headerStart(response, token), token.end));
+    cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath, dir));
   }
-  if (cms.length > CONTENTS_BYTES) throw new Error('testkit: the signature does not fit the placeholder');
-  const hex = Buffer.from(cms)
-    .toString('hex')
-    .padEnd(CONTENTS_BYTES * 2, '0');
-  out.set(Buffer.from(`<${hex}>`, 'latin1'), contentsStart);
-  return out;
+  return fillPlaceholder(p, cms);
 }

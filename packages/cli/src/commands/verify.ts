@@ -100,8 +100,8 @@ export function render(file: string, report: PdfVerificationReport, lang: Lang):
   if (report.signatures.length === 0) lines.push(`  ${t('Không có chữ ký số.', 'No signature.')}`);
   for (const s of report.signatures) {
     lines.push(
-      `  [${s.index}] ${s.fieldName}: ${INDICATION[s.indication][lang]}${s.subIndication ? ` (${s.subIndication})` : ''} — ${s.signer.commonName ?? t('không rõ người ký', 'unknown signer')}${s.signer.kind ? ` [${s.signer.kind}]` : ''}`,
-      `      ${t('thời điểm ký', 'signed at')}: ${s.signingTime ?? '—'}${s.timestamped ? t(' (có dấu thời gian)', ' (timestamped)') : ''}; ${MODIFIED[s.modifiedAfter][lang]}`,
+      `  [${s.index}] ${s.kind === 'timestamp' ? t('dấu thời gian văn bản ', 'document timestamp ') : ''}${s.fieldName}: ${INDICATION[s.indication][lang]}${s.subIndication ? ` (${s.subIndication})` : ''} — ${s.signer.commonName ?? t('không rõ người ký', 'unknown signer')}${s.signer.kind ? ` [${s.signer.kind}]` : ''}`,
+      `      ${s.kind === 'timestamp' ? t('thời điểm', 'time') : t('thời điểm ký', 'signed at')}: ${s.signingTime ?? '—'}${s.timestamped ? t(' (có dấu thời gian)', ' (timestamped)') : ''}; ${MODIFIED[s.modifiedAfter][lang]}`,
     );
     for (const c of s.checks.filter((c) => c.status === 'failed' || c.status === 'warning'))
       lines.push(`      ${c.status === 'failed' ? '✗' : '!'} ${c.message[lang]}`);

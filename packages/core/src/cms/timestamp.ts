@@ -84,17 +84,23 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
  * Verifies a timestamp token over `stampedData` (for a signature timestamp, the signature value):
  * the imprint, the TSA's signature and its timeStamping key usage. The TSA's certification path is
  * the caller's to validate (at `info.genTime`), with the token's certificates as intermediates.
+ *
+ * `stampedData` may instead be a function that hashes the stamped data with the token's imprint
+ * algorithm, for data too large to join in memory (a PDF document timestamp's byte ranges).
  */
 export async function verifyTimestampToken(
   token: Uint8Array,
-  stampedData: Uint8Array,
+  stampedData: Uint8Array | ((hash: VerifyHash) => Promise<Uint8Array>),
 ): Promise<TimestampVerification> {
   const signedData = parseSignedData(token);
   if (signedData.eContentType !== CMS_OIDS.tstInfo || !signedData.eContent)
     throw malformed('the token does not hold a TSTInfo');
   const info = parseTstInfo(signedData.eContent);
   const problems: string[] = [];
-  const imprint = new Uint8Array(await globalThis.crypto.subtle.digest(info.hash, bufferSource(stampedData)));
+  const imprint =
+    typeof stampedData === 'function'
+      ? await stampedData(info.hash)
+      : new Uint8Array(await globalThis.crypto.subtle.digest(info.hash, bufferSource(stampedData)));
   const imprintMatches = bytesEqual(imprint, info.hashedMessage);
   if (!imprintMatches) problems.push('the timestamp is over other data (imprint mismatch)');
   const signer = signedData.signers[0];

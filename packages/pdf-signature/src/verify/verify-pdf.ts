@@ -33,12 +33,109 @@ export interface VerifyPdfOptions {
    * Hashes the signed byte ranges (default: WebCrypto over a copy of them). In Node, pass an
    * incremental node:crypto hash (`nodeDigest` from `@kyso/pdf-signature/node`) to avoid the copy.
    */
-  digest?: (hash: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512', parts: Uint8Array[]) => Promise<Uint8Array>;
+  digest?: (hash: DigestName, parts: Uint8Array[]) => Promise<Uint8Array>;
+}
+
+/** The digest algorithms a PDF signature or timestamp may use over its byte ranges. */
+export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+type Fail = (id: string, sub: SubIndication, indication: Indication, en: string, vi: string) => void;
+
+/**
+ * A document timestamp (ISO 32000-2 §12.8.5): an RFC 3161 token whose imprint is the digest of the
+ * byte ranges, its TSA's signature, and the TSA's path to a trust anchor at the token's time.
+ */
+async function checkDocumentTimestamp(
+  report: SignatureReport,
+  token: Uint8Array,
+  digestOf: (hash: DigestName) => Promise<Uint8Array>,
+  options: VerifyPdfOptions,
+  fail: Fail,
+): Promise<void> {
+  let ts: Awaited<ReturnType<typeof verifyTimestampToken>>;
+  try {
+    ts = await verifyTimestampToken(token, digestOf);
+  } catch (error) {
+    fail(
+      'timestamp',
+      'FORMAT_FAILURE',
+      'TOTAL_FAILED',
+      `the document timestamp is not a readable RFC 3161 token: ${(error as Error).message}`,
+      'dấu thời gian của văn bản không phải token RFC 3161 đọc được',
+    );
+    return;
+  }
+  report.signingTime = ts.info.genTime.toISOString();
+  if (ts.tsaCertificate) {
+    const d = describeCertificate(ts.tsaCertificate);
+    report.signer = { commonName: d.subject.commonName, organization: d.subject.organization, kind: d.kind };
+  }
+  if (!ts.imprintMatches) {
+    fail(
+      'digest',
+      'HASH_FAILURE',
+      'TOTAL_FAILED',
+      'the timestamped bytes were changed: the imprint does not match',
+      'nội dung được gắn dấu thời gian bị thay đổi: giá trị băm không khớp',
+    );
+    return;
+  }
+  if (!ts.tsaCertificate) {
+    fail(
+      'signer-certificate',
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      'INDETERMINATE',
+      'the TSA certificate is not in the timestamp',
+      'không tìm thấy chứng thư số của máy chủ dấu thời gian',
+    );
+    return;
+  }
+  if (!ts.signatureValid) {
+    fail(
+      'signature',
+      'SIG_CRYPTO_FAILURE',
+      'TOTAL_FAILED',
+      'the timestamp signature does not verify',
+      'chữ ký của dấu thời gian không hợp lệ',
+    );
+    return;
+  }
+  report.timestamped = true;
+  report.checks.push({
+    id: 'signature',
+    status: 'passed',
+    message: {
+      en: 'the imprint and the TSA signature are correct',
+      vi: 'giá trị băm và chữ ký của máy chủ dấu thời gian đúng',
+    },
+  });
+  const chain = await validateCertificate({
+    certificate: ts.tsaCertificate,
+    trustAnchors: options.trustAnchors,
+    intermediates: ts.signedData.certificates,
+    crls: [...ts.signedData.crls, ...(options.crls ?? [])],
+    validationTime: options.at ?? ts.info.genTime,
+    revocation: options.revocation ?? 'hard-fail',
+    extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+  for (const c of chain.checks) {
+    report.checks.push({
+      id: `certificate:${c.id}`,
+      status: c.status === 'skipped' ? 'warning' : c.status,
+      message: c.message,
+    });
+  }
+  if (chain.indication === 'TOTAL_PASSED') report.timestampTime = report.signingTime;
+  report.indication = chain.indication;
+  report.subIndication = chain.subIndication;
 }
 
 /** One signature's result, in the JSON shape `kyso verify --json` prints. */
 export interface SignatureReport {
   index: number;
+  /** A signature (`/Sig`), or a document timestamp (`/DocTimeStamp`, ETSI.RFC3161) whose signer is its TSA. */
+  kind: 'signature' | 'timestamp';
   fieldName: string;
   subFilter: string | null;
   indication: Indication;
@@ -60,6 +157,11 @@ export interface SignatureReport {
 
 /** The document's result. */
 export interface PdfVerificationReport {
+  /**
+   * Over the signatures; a document with only document timestamps takes theirs. A timestamp whose
+   * TSA is not trusted does not make signed content doubtful; a broken one is an unsigned change
+   * that fails every earlier signature.
+   */
   indication: Indication;
   signatures: SignatureReport[];
 }
@@ -115,13 +217,12 @@ export async function verifyPdf(
   const end = (f: PdfSignatureField) => (f.byteRange?.length === 4 ? f.byteRange[2]! + f.byteRange[3]! : 0);
   const where = (f: PdfSignatureField) =>
     f.objectNumber !== null ? (doc.offsetOf(f.objectNumber) ?? end(f)) : end(f);
-  const fields = findSignatures(doc)
-    .filter((f) => f.type === 'signature')
-    .sort((a, b) => where(a) - where(b) || end(a) - end(b));
+  const fields = findSignatures(doc).sort((a, b) => where(a) - where(b) || end(a) - end(b));
   const signatures: SignatureReport[] = [];
   for (const [i, sig] of fields.entries()) {
     const report: SignatureReport = {
       index: i + 1,
+      kind: sig.type,
       fieldName: sig.fieldName,
       subFilter: sig.subFilter,
       indication: 'TOTAL_FAILED',
@@ -135,7 +236,7 @@ export async function verifyPdf(
       checks: [],
     };
     signatures.push(report);
-    const fail = (id: string, sub: SubIndication, indication: Indication, en: string, vi: string) => {
+    const fail: Fail = (id, sub, indication, en, vi) => {
       report.indication = indication;
       report.subIndication = sub;
       report.checks.push({ id, status: 'failed', message: { en, vi } });
@@ -166,6 +267,17 @@ export async function verifyPdf(
         },
       });
     }
+    const [a, b, c, d] = sig.byteRange as [number, number, number, number];
+    const parts = [bytes.subarray(a, a + b), bytes.subarray(c, c + d)];
+    const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, parts);
+    if (sig.type === 'timestamp') {
+      await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf, options, fail);
+      if (report.indication === 'TOTAL_PASSED' && mods.level === 'disallowed') {
+        report.indication = 'TOTAL_FAILED';
+        report.subIndication = 'FORMAT_FAILURE';
+      }
+      continue;
+    }
     let sd: ReturnType<typeof parseSignedData>;
     try {
       sd = parseSignedData(sig.contents ?? new Uint8Array());
@@ -192,9 +304,7 @@ export async function verifyPdf(
       continue;
     }
     const signer = sd.signers[0]!;
-    const [a, b, c, d] = sig.byteRange as [number, number, number, number];
-    const parts = [bytes.subarray(a, a + b), bytes.subarray(c, c + d)];
-    const digest = await (options.digest ?? webCryptoDigest)(signer.digestAlgorithm, parts);
+    const digest = await digestOf(signer.digestAlgorithm);
     const v = await verifySignerInfo(sd, signer, digest);
     if (v.certificate) {
       const d = describeCertificate(v.certificate);
@@ -359,11 +469,13 @@ export async function verifyPdf(
       }
     }
   });
+  const signed = signatures.filter((s) => s.kind === 'signature');
+  const judged = signed.length > 0 ? signed : signatures;
   const indication: Indication =
-    signatures.length > 0 &&
-    signatures.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed')
+    judged.length > 0 &&
+    judged.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed')
       ? 'TOTAL_PASSED'
-      : signatures.some((s) => s.indication === 'TOTAL_FAILED' || s.modifiedAfter === 'disallowed')
+      : judged.some((s) => s.indication === 'TOTAL_FAILED' || s.modifiedAfter === 'disallowed')
         ? 'TOTAL_FAILED'
         : 'INDETERMINATE';
   return { indication, signatures };
