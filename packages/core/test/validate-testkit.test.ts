@@ -5,6 +5,7 @@ import {
   createHttpTransport,
   parseCertificate,
   parseCrlDer,
+  parseOcspResponse,
   type Transport,
   type ValidateCertificateOptions,
   validateCertificate,
@@ -179,5 +180,67 @@ describe('validateCertificate online, through the Transport', () => {
     const report = await offline(leaf('personal'), { crls: [], transport, validationTime: later });
     expect(report.subIndication).toBe('TRY_LATER');
     expect(report.checks[0]!.message.en).toMatch(/stale/);
+  });
+});
+
+describe('validateCertificate with OCSP responses it already holds (archived in a signature or a PDF)', () => {
+  /** The raw OCSP answers the responders give while validating `name` online. */
+  async function collectOcsp(name: keyof PkiServices['pki']['leaves']): Promise<Uint8Array[]> {
+    const inner = createHttpTransport({ timeoutMs: 5000 });
+    const answers: Uint8Array[] = [];
+    const transport: Transport = {
+      async fetch(request) {
+        if (request.purpose !== 'ocsp') throw new Error('only OCSP here');
+        const answer = await inner.fetch(request);
+        answers.push(answer);
+        return answer;
+      },
+    };
+    await offline(leaf(name), { crls: [], transport });
+    return answers;
+  }
+
+  it('passes offline on good answers and learns a revocation, without asking anyone', async () => {
+    const good = (await collectOcsp('personal')).map(parseOcspResponse);
+    const report = await offline(leaf('personal'), { crls: [], ocspResponses: good });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.revocation.map((r) => r.source)).toEqual(['ocsp', 'ocsp']);
+
+    const revoked = (await collectOcsp('revokedKeyCompromise')).map(parseOcspResponse);
+    const r2 = await offline(leaf('revokedKeyCompromise'), { crls: [], ocspResponses: revoked });
+    expect(r2.subIndication).toBe('REVOKED');
+    expect(r2.revocation[1]).toMatchObject({ source: 'ocsp', reason: 'keyCompromise' });
+  });
+
+  it('does not use an answer about another certificate, a tampered one, or a stale one', async () => {
+    const forPersonal = await collectOcsp('personal');
+    const other = await offline(leaf('organisation'), {
+      crls: [],
+      ocspResponses: forPersonal.map(parseOcspResponse),
+    });
+    expect(other.subIndication).toBe('TRY_LATER');
+    // The root's answer about the sub-CA still applies; nothing is known about the organisation's leaf.
+    expect(other.revocation.map((r) => [r.source, r.status])).toEqual([
+      ['ocsp', 'good'],
+      ['none', 'unknown'],
+    ]);
+
+    const tampered = forPersonal.map((der) => {
+      const copy = new Uint8Array(der);
+      copy[copy.length - 1]! ^= 0x01; // the last byte of the responder's signature or its certificate
+      return parseOcspResponse(copy);
+    });
+    const t = await offline(leaf('personal'), { crls: [], ocspResponses: tampered });
+    expect(t.subIndication).toBe('TRY_LATER');
+    expect(JSON.stringify(t.checks)).toMatch(/stored OCSP response/);
+
+    const later = new Date(now.getTime() + 3 * 86_400_000);
+    const stale = await offline(leaf('personal'), {
+      crls: [],
+      ocspResponses: forPersonal.map(parseOcspResponse),
+      validationTime: later,
+    });
+    expect(stale.subIndication).toBe('TRY_LATER');
+    expect(JSON.stringify(stale.checks)).toMatch(/stale/);
   });
 });

@@ -9,6 +9,8 @@ export type { PdfErrorCode } from './errors.js';
 export { PdfError } from './errors.js';
 export type { XrefSection } from './reader/document.js';
 export { PdfDocument, READER_LIMITS } from './reader/document.js';
+export type { DocumentSecurityStore } from './reader/dss.js';
+export { readDocumentSecurityStore } from './reader/dss.js';
 export type { PdfValue } from './reader/objects.js';
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from './reader/objects.js';
 export type { PdfSignatureField } from './reader/signatures.js';

@@ -231,3 +231,88 @@ describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
     }
   });
 });
+
+describe('revocation data the file carries (PAdES-LT: the DSS dictionary)', () => {
+  it('passes offline on the CRLs and OCSP responses of a DSS added after signing, and not without them', async () => {
+    const { addDocumentSecurityStore, signWithOpensslCms, startOcspResponder } = await import(
+      '@kyso/testkit'
+    );
+    const { buildOcspRequest } = await import('@kyso/core');
+    const signed = await signWithOpensslCms(
+      minimalPdf(),
+      pki.leaves.personal,
+      [pki.subCa.certificate],
+      'ChuKy',
+    );
+    const offline = (bytes: Uint8Array) =>
+      verifyPdf(bytes, { trustAnchors: [root], revocation: 'hard-fail' });
+    const bare = await offline(signed);
+    expect(bare.indication).toBe('INDETERMINATE');
+    expect(bare.signatures[0]!.subIndication).toBe('TRY_LATER');
+
+    const withCrls = addDocumentSecurityStore(signed, { crls: [pki.root.crlDer, pki.subCa.crlDer] });
+    const r = await offline(withCrls);
+    expect(r.indication).toBe('TOTAL_PASSED');
+    expect(r.signatures[0]!.modifiedAfter).toBe('allowed');
+    expect(await qpdfCheck(withCrls, 'dss-crl')).toMatch(/No syntax or stream encoding errors found/);
+
+    // The leaf's status from the sub-CA's OCSP responder, the sub-CA's from the root's CRL.
+    const responder = await startOcspResponder(pki.subCa);
+    try {
+      const leaf = parseCertificate(pki.leaves.personal.pem);
+      const subCa = parseCertificate(pki.subCa.certificate.pem);
+      const request = await buildOcspRequest(leaf, subCa);
+      const answer = new Uint8Array(
+        await (
+          await fetch(responder.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/ocsp-request' },
+            body: Buffer.from(request.der),
+          })
+        ).arrayBuffer(),
+      );
+      const withOcsp = addDocumentSecurityStore(signed, { crls: [pki.root.crlDer], ocspResponses: [answer] });
+      const o = await offline(withOcsp);
+      expect(o.indication).toBe('TOTAL_PASSED');
+      expect(JSON.stringify(o.signatures[0]!.checks)).not.toMatch(/stored OCSP response/);
+      // Only the root's CRL: the leaf's status is unknown.
+      expect((await offline(addDocumentSecurityStore(signed, { crls: [pki.root.crlDer] }))).indication).toBe(
+        'INDETERMINATE',
+      );
+    } finally {
+      await responder.stop();
+    }
+  });
+
+  it('learns a revocation from the DSS, and ignores DSS entries that are not what they claim', async () => {
+    const { addDocumentSecurityStore, signWithOpensslCms } = await import('@kyso/testkit');
+    const revoked = await signWithOpensslCms(
+      minimalPdf(),
+      pki.leaves.revokedKeyCompromise,
+      [pki.subCa.certificate],
+      'ChuKy',
+    );
+    const r = await verifyPdf(
+      addDocumentSecurityStore(revoked, { crls: [pki.root.crlDer, pki.subCa.crlDer] }),
+      {
+        trustAnchors: [root],
+        revocation: 'hard-fail',
+      },
+    );
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
+
+    const signed = await signWithOpensslCms(
+      minimalPdf(),
+      pki.leaves.personal,
+      [pki.subCa.certificate],
+      'ChuKy',
+    );
+    const junk = addDocumentSecurityStore(signed, {
+      certificates: [Buffer.from('not a certificate')],
+      crls: [Buffer.from('not a CRL'), pki.root.crlDer],
+      ocspResponses: [Buffer.from('not OCSP')],
+    });
+    const j = await verifyPdf(junk, { trustAnchors: [root], revocation: 'hard-fail' });
+    expect(j.signatures[0]!.subIndication).toBe('TRY_LATER');
+  });
+});

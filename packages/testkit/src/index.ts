@@ -15,6 +15,7 @@ export type { NssSigner } from './pdf.js';
 export { createNssSigner, minimalPdf } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';
 export { addDocumentTimestamp, signWithOpensslCms } from './pdf-cms-signer.js';
+export { addDocumentSecurityStore, type DssData } from './pdf-dss.js';
 export type {
   CertificateProfile,
   IssuedCertificate,

@@ -41,6 +41,7 @@ export const CMS_OIDS = {
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   timestampToken: '1.2.840.113549.1.9.16.2.14',
+  adbeRevocationInfoArchival: '1.2.840.113583.1.1.8',
 } as const;
 
 /** One SignerInfo. */
@@ -59,6 +60,12 @@ export interface SignerInfo {
   signingCertificateRefs: { hash: VerifyHash; digest: Uint8Array }[];
   /** An RFC 3161 timestamp token over the signature value, DER, when present. */
   timestampToken?: Uint8Array;
+  /**
+   * Revocation data the signer archived in the signed attribute adbe-revocationInfoArchival
+   * (ISO 32000-2 §12.8.3.3.2): DER CRLs and OCSPResponses, unparsed (a bad one must not make the
+   * signature unreadable; the caller parses and checks each).
+   */
+  archivedRevocation?: { crls: Uint8Array[]; ocspResponses: Uint8Array[] };
 }
 
 /** A parsed SignedData. */
@@ -221,6 +228,23 @@ function readAttribute(attr: DerElement, info: SignerInfo, what: string): void {
           digest: expectTag(fields[k], TAG.OCTET_STRING, what).value,
         });
       }
+      break;
+    }
+    case CMS_OIDS.adbeRevocationInfoArchival: {
+      // RevocationInfoArchival ::= SEQUENCE { crl [0] EXPLICIT SEQUENCE OF CRL OPTIONAL,
+      //   ocsp [1] EXPLICIT SEQUENCE OF OCSPResponse OPTIONAL, otherRevInfo [2] … OPTIONAL }
+      const archive = { crls: [] as Uint8Array[], ocspResponses: [] as Uint8Array[] };
+      try {
+        for (const field of expectChildren(value, TAG.SEQUENCE, what)) {
+          const tag = contextTag(field);
+          if (tag !== 0 && tag !== 1) continue;
+          const list = children(children(field, what)[0]!, what).map((e) => e.raw);
+          (tag === 0 ? archive.crls : archive.ocspResponses).push(...list);
+        }
+      } catch {
+        // Unreadable archived revocation data is no revocation data, not an unreadable signature.
+      }
+      info.archivedRevocation = archive;
       break;
     }
   }

@@ -1,5 +1,6 @@
 import type { CryptoPolicy } from '../crypto/policy.js';
 import type { LocalizedMessage, SubIndication } from '../report.js';
+import type { OcspResponse } from '../revocation/ocsp.js';
 import type { Transport } from '../transport.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
@@ -45,6 +46,8 @@ export interface ValidationContext {
   anchors: CertificatePool;
   pool: CertificatePool;
   crls: readonly Crl[];
+  /** OCSP responses the caller already holds (a signature's or a PDF's archived revocation data). */
+  ocspResponses: readonly OcspResponse[];
   revocationMode: RevocationMode;
   useDeltaCrls: boolean;
   cryptoPolicy: CryptoPolicy;

@@ -1,5 +1,6 @@
 import { type CryptoPolicy, defaultCryptoPolicy } from '../crypto/policy.js';
 import type { Check, Indication, LocalizedMessage, SubIndication, ValidationStatus } from '../report.js';
+import type { OcspResponse } from '../revocation/ocsp.js';
 import type { Transport } from '../transport.js';
 import type { TrustStore } from '../trust/store.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -31,6 +32,13 @@ export interface ValidateCertificateOptions {
   intermediates?: readonly Certificate[];
   /** CRLs revocation checking may use (complete and delta). */
   crls?: readonly Crl[];
+  /**
+   * OCSP responses already at hand, tried after the CRLs and before any fetch: those a signature
+   * or a PDF archives (adbe-revocationInfoArchival, the DSS dictionary). Each is checked like a
+   * fetched one (CertID, responder, signature, freshness at the validation time) except for the
+   * nonce, which only a live request has.
+   */
+  ocspResponses?: readonly OcspResponse[];
   /** The moment the certificate must be valid at. Nothing inside reads the clock. */
   validationTime: Date;
   /** What an unknown revocation status means: the caller's explicit choice, echoed in the report. */
@@ -113,6 +121,7 @@ export async function validateCertificate(
     anchors,
     pool,
     crls: options.crls ?? [],
+    ocspResponses: options.ocspResponses ?? [],
     revocationMode: options.revocation,
     useDeltaCrls: options.useDeltaCrls ?? true,
     cryptoPolicy: options.cryptoPolicy ?? defaultCryptoPolicy,

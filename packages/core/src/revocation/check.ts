@@ -3,7 +3,7 @@ import type { RevocationRecord, ValidationContext } from '../path/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import { type Crl, parseCrlDer } from '../x509/crl.js';
 import { crlStatus } from './crl-status.js';
-import { ocspStatus } from './ocsp.js';
+import { type OcspOutcome, ocspStatus, storedOcspStatus } from './ocsp.js';
 
 /**
  * The revocation status of one certificate of a path: first from the CRLs the caller gave, then,
@@ -29,17 +29,13 @@ export async function checkRevocation(
   if (fromCrls.status !== 'unknown') return finish(record, 'crl', fromCrls.status, fromCrls.entry);
   problems.push(...fromCrls.problems);
 
+  const stored = await storedOcspStatus(cert, issuer, ctx);
+  if (stored.status !== 'unknown') return fromOcsp(record, stored);
+  problems.push(...stored.problems);
+
   if (ctx.transport) {
     const ocsp = await ocspStatus(cert, issuer, ctx);
-    if (ocsp.status !== 'unknown') {
-      record.status = ocsp.status;
-      record.source = 'ocsp';
-      if (ocsp.status === 'revoked') {
-        record.reason = ocsp.reason ?? 'unspecified';
-        record.revocationTime = ocsp.revocationTime!.toISOString();
-      }
-      return record;
-    }
+    if (ocsp.status !== 'unknown') return fromOcsp(record, ocsp);
     problems.push(...ocsp.problems);
     const fetched = await fetchCrls(cert, ctx, problems);
     if (fetched.length > 0) {
@@ -53,6 +49,16 @@ export async function checkRevocation(
     }
   }
   record.problems = [...new Set(problems)];
+  return record;
+}
+
+function fromOcsp(record: RevocationRecord, ocsp: OcspOutcome): RevocationRecord {
+  record.status = ocsp.status;
+  record.source = 'ocsp';
+  if (ocsp.status === 'revoked') {
+    record.reason = ocsp.reason ?? 'unspecified';
+    record.revocationTime = ocsp.revocationTime!.toISOString();
+  }
   return record;
 }
 

@@ -253,6 +253,38 @@ export async function ocspStatus(
   return { status: 'unknown', problems };
 }
 
+/**
+ * The status from OCSP responses the caller already holds: the first one about `cert` that passes
+ * every check but the nonce (an archived response answers no request of ours).
+ */
+export async function storedOcspStatus(
+  cert: Certificate,
+  issuer: Certificate,
+  ctx: ValidationContext,
+): Promise<OcspOutcome> {
+  const problems: string[] = [];
+  if (ctx.ocspResponses.length === 0) return { status: 'unknown', problems };
+  const { certId } = await buildOcspRequest(cert, issuer, new Uint8Array());
+  for (const response of ctx.ocspResponses) {
+    const about = response.basic?.responses.some(
+      (r) =>
+        bytesEqual(r.certId.serialNumber, certId.serialNumber) &&
+        bytesEqual(r.certId.issuerKeyHash, certId.issuerKeyHash) &&
+        bytesEqual(r.certId.issuerNameHash, certId.issuerNameHash),
+    );
+    if (!about) continue;
+    const outcome = await checkOcspResponse(
+      response,
+      { certId, nonce: response.basic!.nonce ?? new Uint8Array() },
+      issuer,
+      ctx,
+    );
+    if (outcome.status !== 'unknown') return outcome;
+    problems.push(...outcome.problems.map((p) => `stored OCSP response: ${p}`));
+  }
+  return { status: 'unknown', problems };
+}
+
 /** Checks a parsed response against the request it answers. */
 export async function checkOcspResponse(
   response: OcspResponse,

@@ -4,6 +4,10 @@ import {
   describeCertificate,
   type Indication,
   type LocalizedMessage,
+  type OcspResponse,
+  parseCertificateDer,
+  parseCrlDer,
+  parseOcspResponse,
   parseSignedData,
   type RevocationMode,
   type SubIndication,
@@ -14,6 +18,7 @@ import {
   verifyTimestampToken,
 } from '@kyso/core';
 import { PdfDocument } from '../reader/document.js';
+import { readDocumentSecurityStore } from '../reader/dss.js';
 import { findSignatures, type PdfSignatureField } from '../reader/signatures.js';
 import { analyseModifications } from './modifications.js';
 
@@ -41,6 +46,33 @@ export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 type Fail = (id: string, sub: SubIndication, indication: Indication, en: string, vi: string) => void;
 
+/** Validation data found in the file: the DSS, or one signature's archive; each item parsed or dropped. */
+interface Evidence {
+  certificates: Certificate[];
+  crls: Crl[];
+  ocspResponses: OcspResponse[];
+}
+
+function parsedEvidence(raw: {
+  certificates?: Uint8Array[];
+  crls: Uint8Array[];
+  ocspResponses: Uint8Array[];
+}): Evidence {
+  const keep = <T>(items: Uint8Array[] | undefined, parse: (der: Uint8Array) => T): T[] =>
+    (items ?? []).flatMap((der) => {
+      try {
+        return [parse(der)];
+      } catch {
+        return []; // unreadable revocation data is no revocation data
+      }
+    });
+  return {
+    certificates: keep(raw.certificates, parseCertificateDer),
+    crls: keep(raw.crls, parseCrlDer),
+    ocspResponses: keep(raw.ocspResponses, parseOcspResponse),
+  };
+}
+
 /**
  * A document timestamp (ISO 32000-2 §12.8.5): an RFC 3161 token whose imprint is the digest of the
  * byte ranges, its TSA's signature, and the TSA's path to a trust anchor at the token's time.
@@ -50,6 +82,7 @@ async function checkDocumentTimestamp(
   token: Uint8Array,
   digestOf: (hash: DigestName) => Promise<Uint8Array>,
   options: VerifyPdfOptions,
+  dss: Evidence,
   fail: Fail,
 ): Promise<void> {
   let ts: Awaited<ReturnType<typeof verifyTimestampToken>>;
@@ -112,8 +145,9 @@ async function checkDocumentTimestamp(
   const chain = await validateCertificate({
     certificate: ts.tsaCertificate,
     trustAnchors: options.trustAnchors,
-    intermediates: ts.signedData.certificates,
-    crls: [...ts.signedData.crls, ...(options.crls ?? [])],
+    intermediates: [...ts.signedData.certificates, ...dss.certificates],
+    crls: [...ts.signedData.crls, ...dss.crls, ...(options.crls ?? [])],
+    ocspResponses: dss.ocspResponses,
     validationTime: options.at ?? ts.info.genTime,
     revocation: options.revocation ?? 'hard-fail',
     extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
@@ -218,6 +252,8 @@ export async function verifyPdf(
   const where = (f: PdfSignatureField) =>
     f.objectNumber !== null ? (doc.offsetOf(f.objectNumber) ?? end(f)) : end(f);
   const fields = findSignatures(doc).sort((a, b) => where(a) - where(b) || end(a) - end(b));
+  // Revocation data the file carries for every signature (PAdES-LT): it may only add evidence.
+  const dss = parsedEvidence(readDocumentSecurityStore(doc));
   const signatures: SignatureReport[] = [];
   for (const [i, sig] of fields.entries()) {
     const report: SignatureReport = {
@@ -271,7 +307,7 @@ export async function verifyPdf(
     const parts = [bytes.subarray(a, a + b), bytes.subarray(c, c + d)];
     const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, parts);
     if (sig.type === 'timestamp') {
-      await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf, options, fail);
+      await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf, options, dss, fail);
       if (report.indication === 'TOTAL_PASSED' && mods.level === 'disallowed') {
         report.indication = 'TOTAL_FAILED';
         report.subIndication = 'FORMAT_FAILURE';
@@ -326,8 +362,9 @@ export async function verifyPdf(
           const tsaChain = await validateCertificate({
             certificate: ts.tsaCertificate,
             trustAnchors: options.trustAnchors,
-            intermediates: ts.signedData.certificates,
-            crls: [...ts.signedData.crls, ...(options.crls ?? [])],
+            intermediates: [...ts.signedData.certificates, ...dss.certificates],
+            crls: [...ts.signedData.crls, ...dss.crls, ...(options.crls ?? [])],
+            ocspResponses: dss.ocspResponses,
             validationTime: ts.info.genTime,
             revocation: options.revocation ?? 'hard-fail',
             extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
@@ -418,11 +455,13 @@ export async function verifyPdf(
       status: 'passed',
       message: { en: 'the digest and the signature value are correct', vi: 'giá trị băm và chữ ký đúng' },
     });
+    const archived = parsedEvidence(signer.archivedRevocation ?? { crls: [], ocspResponses: [] });
     const chain = await validateCertificate({
       certificate: v.certificate,
       trustAnchors: options.trustAnchors,
-      intermediates: sd.certificates,
-      crls: [...sd.crls, ...(options.crls ?? [])],
+      intermediates: [...sd.certificates, ...dss.certificates],
+      crls: [...sd.crls, ...archived.crls, ...dss.crls, ...(options.crls ?? [])],
+      ocspResponses: [...archived.ocspResponses, ...dss.ocspResponses],
       validationTime: options.at ?? bestTime ?? new Date(),
       revocation: options.revocation ?? 'hard-fail',
       keyUsage: ['digitalSignature', 'nonRepudiation'],
