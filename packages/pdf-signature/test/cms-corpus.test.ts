@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseCrlDer, parseOcspResponse, parseSignedData } from '@kyso/core';
 import { describe, expect, it } from 'vitest';
 import { findSignatures, PdfDocument } from '../src/index.js';
+import { CORPUS, corpusPdfs } from './support/corpus.js';
 
 /**
  * Every signature's /Contents in the corpus parses as CMS SignedData through @kyso/core (BER
  * included, as real signers write it), except the ones listed with the reason they cannot.
  */
-const CORPUS = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf');
 
 const NOT_CMS: Record<string, string> = {
   'attacks/itext/byterange/adbe.x509.rsa_sha1_signature.pdf Signature1':
@@ -25,16 +25,8 @@ const NOT_CMS: Record<string, string> = {
   'pyhanko/ed448-shake256-nolen.pdf Sig1': 'SHAKE256 digest, which kyso does not support',
 };
 
-function pdfs(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return pdfs(p);
-    return f.toLowerCase().endsWith('.pdf') ? [p] : [];
-  });
-}
-
 const cases: [string, Uint8Array][] = [];
-for (const file of pdfs(CORPUS).sort()) {
+for (const file of corpusPdfs()) {
   let sigs: ReturnType<typeof findSignatures>;
   try {
     sigs = findSignatures(PdfDocument.load(new Uint8Array(readFileSync(file))));

@@ -159,7 +159,11 @@ export class Lexer {
       if (this.pos >= b.length) throw this.error('unterminated dictionary', 'PDF_TRUNCATED');
       if (b[this.pos] !== 0x2f) throw this.error('dictionary key is not a name');
       const key = this.name().name;
-      map.set(key, this.value(depth + 1));
+      // ISO 32000-2 §7.3.7: an entry whose value is null is the same as no entry (`/Encrypt null`
+      // does not make a file encrypted). A later duplicate key overrides an earlier one.
+      const value = this.value(depth + 1);
+      if (value === null) map.delete(key);
+      else map.set(key, value);
     }
     return new PdfDict(map, start, this.pos);
   }

@@ -1,3 +1,4 @@
+import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
 
@@ -63,6 +64,20 @@ function grewOnly(before: PdfValue | undefined, after: PdfValue | undefined): nu
  * `signatureObjects` are the signature dictionaries of later signatures (allowed to appear).
  */
 export function analyseModifications(doc: PdfDocument, signedEnd: number): ModificationReport {
+  try {
+    return analyse(doc, signedEnd);
+  } catch (error) {
+    // An object the later updates bring (or one they make us compare) that cannot be read: what
+    // it shows cannot be judged, so it is a change kyso does not allow, not a crash.
+    if (!(error instanceof PdfError)) throw error;
+    return {
+      level: 'disallowed',
+      reasons: [`an object changed after signing cannot be read (${error.code}: ${error.message})`],
+    };
+  }
+}
+
+function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
   if (signedEnd >= doc.bytes.length) return { level: 'none', reasons: [] };
   // Bytes after the last revision that no cross-reference section describes: a viewer that
   // repairs files may show them (the incremental saving attack without an xref).
