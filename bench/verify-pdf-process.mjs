@@ -14,4 +14,13 @@ if (r.indication !== 'TOTAL_PASSED') {
   console.error(JSON.stringify(r));
   process.exit(1);
 }
-console.log(JSON.stringify({ rssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+// VmHWM is this process's own peak: getrusage's maxRSS carries over the parent's peak across
+// fork and exec on Linux, so from a bench holding the file it would report the bench's memory.
+let status = '';
+try {
+  status = readFileSync('/proc/self/status', 'utf8');
+} catch {
+  // not Linux: fall back to maxRSS
+}
+const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+console.log(JSON.stringify({ rssMiB: Math.round(Number(hwm ?? process.resourceUsage().maxRSS) / 1024) }));

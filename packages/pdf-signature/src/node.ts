@@ -17,7 +17,11 @@ export async function nodeDigest(
   return new Uint8Array(h.digest());
 }
 
-/** Verifies a PDF file with node:crypto hashing. (The file is read into memory for now.) */
+/** Verifies a PDF file with node:crypto hashing. (The file is read into memory for now, once: not copied.) */
 export function verifyPdfFile(path: string, options: VerifyPdfOptions): Promise<PdfVerificationReport> {
-  return verifyPdf(new Uint8Array(readFileSync(path)), { digest: nodeDigest, ...options });
+  const file = readFileSync(path);
+  return verifyPdf(new Uint8Array(file.buffer, file.byteOffset, file.length), {
+    digest: nodeDigest,
+    ...options,
+  });
 }

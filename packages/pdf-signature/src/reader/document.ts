@@ -411,20 +411,35 @@ export class PdfDocument {
   }
 }
 
+/** Node's Buffer, when present: its substring search is native (memmem-like), five times faster. */
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(b: ArrayBufferLike, offset: number, length: number): { indexOf(s: string, from: number): number };
+    };
+  }
+).Buffer;
+
+/** The next `%%EOF` at or after `from`, or -1. */
+function nextEof(b: Uint8Array, from: number, view?: { indexOf(s: string, from: number): number }): number {
+  if (view) return view.indexOf('%%EOF', from);
+  // Elsewhere indexOf on a byte is still native: no byte loop in JavaScript over a 200 MB scan.
+  for (let i = b.indexOf(0x25, from); i >= 0 && i + 5 <= b.length; i = b.indexOf(0x25, i + 1))
+    if (b[i + 1] === 0x25 && b[i + 2] === 0x45 && b[i + 3] === 0x4f && b[i + 4] === 0x46) return i;
+  return -1;
+}
+
 /** Ends of `%%EOF` markers (past their end-of-line), ascending. */
 function findEofs(b: Uint8Array): number[] {
   const out: number[] = [];
-  // indexOf is native: scanning a 200 MB scan for `%%EOF` must not be a byte loop in JavaScript.
-  for (let i = b.indexOf(0x25); i >= 0 && i + 5 <= b.length; i = b.indexOf(0x25, i + 1)) {
-    if (b[i + 1] === 0x25 && b[i + 2] === 0x45 && b[i + 3] === 0x4f && b[i + 4] === 0x46) {
-      // A revision may end right after the marker or after its end-of-line: signers differ.
-      let end = i + 5;
-      out.push(end);
-      if (b[end] === 0x0d) end += 1;
-      if (b[end] === 0x0a) end += 1;
-      if (end !== i + 5) out.push(end);
-      i += 4;
-    }
+  const view = NodeBuffer?.from(b.buffer, b.byteOffset, b.length);
+  for (let i = nextEof(b, 0, view); i >= 0; i = nextEof(b, i + 5, view)) {
+    // A revision may end right after the marker or after its end-of-line: signers differ.
+    let end = i + 5;
+    out.push(end);
+    if (b[end] === 0x0d) end += 1;
+    if (b[end] === 0x0a) end += 1;
+    if (end !== i + 5) out.push(end);
   }
   return out;
 }
