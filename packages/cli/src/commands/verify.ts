@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -8,8 +8,8 @@ import {
   offlineTransport,
   type RevocationMode,
 } from '@kyso/core';
-import { type PdfVerificationReport, verifyPdf } from '@kyso/pdf-signature';
-import { nodeDigest } from '@kyso/pdf-signature/node';
+import type { PdfVerificationReport } from '@kyso/pdf-signature';
+import { verifyPdfFile } from '@kyso/pdf-signature/node';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
 import { crlsFromOptions, parseAt, trustFromOptions } from './trust-options.js';
 
@@ -70,13 +70,12 @@ export async function verify(args: readonly string[], io: CliIo): Promise<number
   let worst: number = EXIT.ok;
   for (const file of files) {
     try {
-      const report = await verifyPdf(new Uint8Array(readFileSync(file)), {
+      const report = await verifyPdfFile(file, {
         trustAnchors: store,
         crls,
         ...(at ? { at } : {}),
         revocation: values.revocation as RevocationMode,
         transport,
-        digest: nodeDigest,
       });
       results.push({ file, ...report });
       if (report.indication !== 'TOTAL_PASSED' && worst === EXIT.ok) worst = EXIT.failed;
