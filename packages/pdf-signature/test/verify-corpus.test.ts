@@ -31,6 +31,18 @@ describe('integrity of signatures made by other software', () => {
   });
 });
 
+describe('signatures kyso does not verify', () => {
+  it('reports a SignerInfo without signed attributes as INDETERMINATE, not as changed bytes', async () => {
+    // pdfsig finds it valid (RFC 5652 allows it); PAdES requires signed attributes.
+    const r = await verify('pyhanko/sig-no-signed-attrs.pdf');
+    expect(r.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'SIG_CONSTRAINTS_FAILURE',
+    });
+    expect(r.indication).toBe('INDETERMINATE');
+  });
+});
+
 describe('signature timestamps', () => {
   it('finds the timestamp of a PAdES-T signature valid (imprint over the signature value, TSA signature)', async () => {
     for (const f of ['dss/doc-firmado-T.pdf', 'dss/doc-firmado-LT.pdf']) {

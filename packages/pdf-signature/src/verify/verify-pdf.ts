@@ -410,6 +410,19 @@ export async function verifyPdf(
         });
       }
     }
+    if (!signer.signedAttributesDer) {
+      // RFC 5652 allows a SignerInfo that signs the content itself, but PAdES (ETSI EN 319 142-1
+      // §6.3) requires the content-type, message-digest and signing-certificate attributes, and
+      // the bytes were not shown to be changed: a constraint failure, not a hash failure.
+      fail(
+        'signed-attributes',
+        'SIG_CONSTRAINTS_FAILURE',
+        'INDETERMINATE',
+        'the signature has no signed attributes (PAdES requires content-type, message-digest and signing-certificate); kyso does not verify such signatures',
+        'chữ ký không có thuộc tính được ký (PAdES yêu cầu content-type, message-digest và signing-certificate); kyso không kiểm tra loại chữ ký này',
+      );
+      continue;
+    }
     if (!v.digestMatches) {
       fail(
         'digest',
@@ -481,8 +494,9 @@ export async function verifyPdf(
       report.subIndication = 'FORMAT_FAILURE';
     }
   }
-  // A later signature that is not intact (broken ByteRange, digest or value) makes its update an
-  // unsigned change for every earlier signature (Universal Signature Forgery, Sneaky Signature).
+  // A later signature that is not intact (broken ByteRange, digest or value, or one kyso cannot
+  // verify at all) makes its update an unsigned change for every earlier signature (Universal
+  // Signature Forgery, Sneaky Signature).
   signatures.forEach((s, i) => {
     const broken = signatures
       .slice(i + 1)
@@ -490,7 +504,8 @@ export async function verifyPdf(
         (later) =>
           later.subIndication === 'FORMAT_FAILURE' ||
           later.subIndication === 'HASH_FAILURE' ||
-          later.subIndication === 'SIG_CRYPTO_FAILURE',
+          later.subIndication === 'SIG_CRYPTO_FAILURE' ||
+          later.subIndication === 'SIG_CONSTRAINTS_FAILURE',
       );
     if (broken && s.modifiedAfter !== 'disallowed') {
       s.modifiedAfter = 'disallowed';
