@@ -2,17 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestPki, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.js';
+import { runCli } from '../src/index.js';
+import { capture } from './support/capture.js';
 
 let pki: TestPki;
 let crlDir: string;
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 beforeAll(async () => {
   pki = await createTestPki();

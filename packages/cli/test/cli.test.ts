@@ -2,14 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.js';
-
-function capture(env: CliIo['env'] = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+import { runCli } from '../src/index.js';
+import { capture } from './support/capture.js';
 
 describe('kyso demo', () => {
   it('builds the test PKI and prints the chain in Vietnamese by default', async () => {

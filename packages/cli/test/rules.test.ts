@@ -1,19 +1,13 @@
 import { createTestPki, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.js';
+import { runCli } from '../src/index.js';
+import { capture } from './support/capture.js';
 
 let pki: TestPki;
 beforeAll(async () => {
   pki = await createTestPki({ now: new Date('2026-11-22T03:00:00Z') });
 });
 afterAll(() => pki?.cleanup());
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {} };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('kyso rules', () => {
   it('cert --json gives daysRemaining, renewal and informationChange with citations', async () => {

@@ -1,6 +1,7 @@
 import { createSoftHsmToken, createTestPki, type SoftHsmToken, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../src/index.js';
+import { runCli } from '../src/index.js';
+import { capture as captureIo } from './support/capture.js';
 
 let pki: TestPki;
 let token: SoftHsmToken;
@@ -17,16 +18,9 @@ afterAll(async () => {
   pki?.cleanup();
 });
 
+/** Captures a kyso run with the SoftHSM module preset. */
 function capture(env: Record<string, string | undefined>, stdin?: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: { KYSO_PKCS11_MODULE: token.modulePath, ...env },
-    ...(stdin !== undefined ? { readStdin: async () => stdin } : {}),
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
+  return captureIo({ KYSO_PKCS11_MODULE: token.modulePath, ...env }, stdin);
 }
 
 describe('kyso token', () => {

@@ -31,7 +31,7 @@ export function appendIncrementalUpdate(
 ): Uint8Array {
   const text = latin1(bytes);
   const prev = Number([...text.matchAll(/startxref\s+(\d+)/g)].at(-1)![1]);
-  const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+  const size = sizeOf(text);
   const root = [...text.matchAll(/\/Root (\d+ \d+ R)/g)].at(-1)![1];
   let tail = '\n';
   const offsets: [number, number][] = [];
@@ -49,8 +49,14 @@ export function appendIncrementalUpdate(
   return new Uint8Array([...bytes, ...Buffer.from(tail, 'latin1')]);
 }
 
-function nextFree(bytes: Uint8Array): number {
-  return Math.max(...[...latin1(bytes).matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+/** The largest trailer /Size in a PDF's text: the next object number free for an update. */
+function sizeOf(text: string): number {
+  return Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+}
+
+/** The next object number an incremental update may use (the largest trailer /Size). */
+export function nextFree(bytes: Uint8Array): number {
+  return sizeOf(latin1(bytes));
 }
 
 function stream(content: string, dict = ''): string {

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendIncrementalUpdate, lastObject } from './pdf-attacks.js';
+import { appendIncrementalUpdate, lastObject, nextFree } from './pdf-attacks.js';
 import type { IssuedCertificate } from './pki.js';
 import { makeTempDir, run } from './tools.js';
 import type { TimestampAuthority } from './tsa.js';
@@ -96,8 +96,7 @@ interface Placeholder {
 
 /** Writes a signature field with dictionary `sigDict` (without /ByteRange and /Contents) in an update. */
 function writePlaceholder(input: Uint8Array, fieldName: string, sigDict: string): Placeholder {
-  const text = Buffer.from(input).toString('latin1');
-  const size = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+  const size = nextFree(input);
   const [sigNum, widgetNum, formNum] = [size, size + 1, size + 2];
   const catalog = lastObject(input, 1);
   const page = lastObject(input, 3);
@@ -150,9 +149,11 @@ function fillPlaceholder(p: Placeholder, cms: Uint8Array): Uint8Array {
   return p.bytes;
 }
 
-/** The bytes the placeholder's ByteRange covers. */
-function coveredBytes(p: Placeholder): Buffer {
-  return Buffer.concat([p.bytes.subarray(0, p.contentsStart), p.bytes.subarray(p.contentsEnd)]);
+/** Writes the bytes the placeholder's ByteRange covers to `dir`/data.bin, and returns that path. */
+function writeCoveredBytes(p: Placeholder, dir: string): string {
+  const path = join(dir, 'data.bin');
+  writeFileSync(path, Buffer.concat([p.bytes.subarray(0, p.contentsStart), p.bytes.subarray(p.contentsEnd)]));
+  return path;
 }
 
 /** Asks the TSA for a token over `dataPath` (SHA-256 imprint, with its certificate). */
@@ -188,8 +189,7 @@ export async function addDocumentTimestamp(
     '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161',
   );
   const dir = makeTempDir('doc-ts');
-  const dataPath = join(dir, 'data.bin');
-  writeFileSync(dataPath, coveredBytes(p));
+  const dataPath = writeCoveredBytes(p, dir);
   return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
 }
 
@@ -207,10 +207,9 @@ export async function signWithOpensslCms(
     '/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached',
   );
   const dir = makeTempDir('cms-sign');
-  const dataPath = join(dir, 'data.bin');
+  const dataPath = writeCoveredBytes(p, dir);
   const chainPath = join(dir, 'chain.pem');
   const cmsPath = join(dir, 'sig.der');
-  writeFileSync(dataPath, coveredBytes(p));
   writeFileSync(chainPath, chain.map((c) => c.pem).join(''));
   await run('openssl', [
     'cms',

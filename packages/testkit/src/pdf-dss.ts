@@ -1,4 +1,4 @@
-import { appendIncrementalUpdate, lastObject } from './pdf-attacks.js';
+import { appendIncrementalUpdate, lastObject, nextFree } from './pdf-attacks.js';
 
 /** Validation data to put in a Document Security Store: DER certificates, CRLs, OCSP responses. */
 export interface DssData {
@@ -13,8 +13,7 @@ export interface DssData {
  * and pdfsig leave it).
  */
 export function addDocumentSecurityStore(input: Uint8Array, data: DssData): Uint8Array {
-  const text = Buffer.from(input).toString('latin1');
-  let next = Math.max(...[...text.matchAll(/\/Size (\d+)/g)].map((m) => Number(m[1])));
+  let next = nextFree(input);
   const objects: Record<number, string> = {};
   const streams = (items: readonly Uint8Array[] | undefined): string => {
     const refs: string[] = [];

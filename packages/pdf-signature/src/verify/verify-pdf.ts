@@ -73,6 +73,45 @@ function parsedEvidence(raw: {
   };
 }
 
+/** The TSA's certification path at `validationTime`, with extended key usage timeStamping. */
+function validateTsa(
+  ts: Awaited<ReturnType<typeof verifyTimestampToken>>,
+  options: VerifyPdfOptions,
+  dss: Evidence,
+  validationTime: Date,
+) {
+  return validateCertificate({
+    certificate: ts.tsaCertificate!,
+    trustAnchors: options.trustAnchors,
+    intermediates: [...ts.signedData.certificates, ...dss.certificates],
+    crls: [...ts.signedData.crls, ...dss.crls, ...(options.crls ?? [])],
+    ocspResponses: dss.ocspResponses,
+    validationTime,
+    revocation: options.revocation ?? 'hard-fail',
+    extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
+    ...(options.transport ? { transport: options.transport } : {}),
+  });
+}
+
+/** A certificate validation's checks as report checks (a skipped check is a warning here). */
+function certificateChecks(
+  chain: Awaited<ReturnType<typeof validateCertificate>>,
+): SignatureReport['checks'] {
+  return chain.checks.map((c) => ({
+    id: `certificate:${c.id}`,
+    status: c.status === 'skipped' ? 'warning' : c.status,
+    message: c.message,
+  }));
+}
+
+/** A signature or timestamp that verifies is still failed by a disallowed change after it. */
+function failIfChangedAfter(report: SignatureReport, level: SignatureReport['modifiedAfter']): void {
+  if (report.indication === 'TOTAL_PASSED' && level === 'disallowed') {
+    report.indication = 'TOTAL_FAILED';
+    report.subIndication = 'FORMAT_FAILURE';
+  }
+}
+
 /**
  * A document timestamp (ISO 32000-2 §12.8.5): an RFC 3161 token whose imprint is the digest of the
  * byte ranges, its TSA's signature, and the TSA's path to a trust anchor at the token's time.
@@ -142,24 +181,8 @@ async function checkDocumentTimestamp(
       vi: 'giá trị băm và chữ ký của máy chủ dấu thời gian đúng',
     },
   });
-  const chain = await validateCertificate({
-    certificate: ts.tsaCertificate,
-    trustAnchors: options.trustAnchors,
-    intermediates: [...ts.signedData.certificates, ...dss.certificates],
-    crls: [...ts.signedData.crls, ...dss.crls, ...(options.crls ?? [])],
-    ocspResponses: dss.ocspResponses,
-    validationTime: options.at ?? ts.info.genTime,
-    revocation: options.revocation ?? 'hard-fail',
-    extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
-    ...(options.transport ? { transport: options.transport } : {}),
-  });
-  for (const c of chain.checks) {
-    report.checks.push({
-      id: `certificate:${c.id}`,
-      status: c.status === 'skipped' ? 'warning' : c.status,
-      message: c.message,
-    });
-  }
+  const chain = await validateTsa(ts, options, dss, options.at ?? ts.info.genTime);
+  report.checks.push(...certificateChecks(chain));
   if (chain.indication === 'TOTAL_PASSED') report.timestampTime = report.signingTime;
   report.indication = chain.indication;
   report.subIndication = chain.subIndication;
@@ -308,10 +331,7 @@ export async function verifyPdf(
     const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, parts);
     if (sig.type === 'timestamp') {
       await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf, options, dss, fail);
-      if (report.indication === 'TOTAL_PASSED' && mods.level === 'disallowed') {
-        report.indication = 'TOTAL_FAILED';
-        report.subIndication = 'FORMAT_FAILURE';
-      }
+      failIfChangedAfter(report, mods.level);
       continue;
     }
     let sd: ReturnType<typeof parseSignedData>;
@@ -359,17 +379,7 @@ export async function verifyPdf(
         const ts = await verifyTimestampToken(signer.timestampToken, signer.signature);
         report.timestamped = ts.imprintMatches && ts.signatureValid;
         if (report.timestamped && ts.tsaCertificate) {
-          const tsaChain = await validateCertificate({
-            certificate: ts.tsaCertificate,
-            trustAnchors: options.trustAnchors,
-            intermediates: [...ts.signedData.certificates, ...dss.certificates],
-            crls: [...ts.signedData.crls, ...dss.crls, ...(options.crls ?? [])],
-            ocspResponses: dss.ocspResponses,
-            validationTime: ts.info.genTime,
-            revocation: options.revocation ?? 'hard-fail',
-            extendedKeyUsage: ['1.3.6.1.5.5.7.3.8'],
-            ...(options.transport ? { transport: options.transport } : {}),
-          });
+          const tsaChain = await validateTsa(ts, options, dss, ts.info.genTime);
           if (tsaChain.indication === 'TOTAL_PASSED') {
             bestTime = ts.info.genTime;
             report.timestampTime = ts.info.genTime.toISOString();
@@ -480,19 +490,10 @@ export async function verifyPdf(
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       ...(options.transport ? { transport: options.transport } : {}),
     });
-    for (const c of chain.checks) {
-      report.checks.push({
-        id: `certificate:${c.id}`,
-        status: c.status === 'skipped' ? 'warning' : c.status,
-        message: c.message,
-      });
-    }
+    report.checks.push(...certificateChecks(chain));
     report.indication = chain.indication;
     report.subIndication = chain.subIndication;
-    if (chain.indication === 'TOTAL_PASSED' && mods.level === 'disallowed') {
-      report.indication = 'TOTAL_FAILED';
-      report.subIndication = 'FORMAT_FAILURE';
-    }
+    failIfChangedAfter(report, mods.level);
   }
   // A later signature that is not intact (broken ByteRange, digest or value, or one kyso cannot
   // verify at all) makes its update an unsigned change for every earlier signature (Universal
