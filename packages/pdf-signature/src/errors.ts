@@ -9,6 +9,8 @@ export type PdfErrorCode =
   | 'PDF_REFERENCE_LOOP'
   | 'PDF_STREAM_TOO_LARGE'
   | 'PDF_ENCRYPTED'
+  | 'PDF_FILE_UNREADABLE'
+  | 'PDF_CHANGED_WHILE_READING'
   | 'PDF_BUDGET_EXCEEDED';
 
 /** A PDF kyso cannot read. A signature that fails verification is a report, not this error. */

@@ -15,9 +15,12 @@ export type { PdfValue } from './reader/objects.js';
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from './reader/objects.js';
 export type { PdfSignatureField } from './reader/signatures.js';
 export { findSignatures } from './reader/signatures.js';
+export type { ByteSource, ByteSpan } from './reader/source.js';
+export { MemorySource } from './reader/source.js';
 export type { ModificationLevel, ModificationReport } from './verify/modifications.js';
 export { analyseModifications } from './verify/modifications.js';
 export type {
+  DigestFunction,
   DigestName,
   PdfVerificationReport,
   SignatureReport,

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyPdf } from '../src/index.js';
+import { type ByteSpan, MemorySource, verifyPdf } from '../src/index.js';
 import { createPrefixSharingDigest, nodeDigest, verifyPdfFile } from '../src/node.js';
 import { CORPUS, corpusPdfs } from './support/corpus.js';
 
@@ -13,22 +13,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('prefix-sharing digest', () => {
   it('gives the digests nodeDigest gives, for nested, shorter, other-algorithm and foreign ranges', async () => {
     const bytes = new Uint8Array(randomBytes(1 << 20));
-    const other = new Uint8Array(bytes); // same content, another buffer
+    const source = new MemorySource(bytes);
+    const other = new MemorySource(new Uint8Array(bytes)); // same content, another source
     const shared = createPrefixSharingDigest();
-    const cases: ['SHA-256' | 'SHA-1' | 'SHA-512', Uint8Array[]][] = [
-      ['SHA-256', [bytes.subarray(0, 1000), bytes.subarray(2000, 5000)]],
-      ['SHA-256', [bytes.subarray(0, 600_000), bytes.subarray(700_000)]],
-      ['SHA-256', [bytes.subarray(0, 300_000), bytes.subarray(400_000, 500_000)]], // shorter than the last
-      ['SHA-512', [bytes.subarray(0, 800_000), bytes.subarray(900_000)]],
-      ['SHA-1', [bytes.subarray(0, 800_000)]],
-      ['SHA-256', [bytes.subarray(10, 900_000), bytes.subarray(950_000)]], // another start
-      ['SHA-256', [other.subarray(0, 900_000), other.subarray(950_000)]],
-      ['SHA-256', [bytes.subarray(0, 1_048_576)]],
+    const span = (start: number, end = bytes.length): ByteSpan => ({ start, end });
+    const cases: ['SHA-256' | 'SHA-1' | 'SHA-512', ByteSpan[], MemorySource][] = [
+      ['SHA-256', [span(0, 1000), span(2000, 5000)], source],
+      ['SHA-256', [span(0, 600_000), span(700_000)], source],
+      ['SHA-256', [span(0, 300_000), span(400_000, 500_000)], source], // shorter than the last
+      ['SHA-512', [span(0, 800_000), span(900_000)], source],
+      ['SHA-1', [span(0, 800_000)], source],
+      ['SHA-256', [span(10, 900_000), span(950_000)], source], // another start
+      ['SHA-256', [span(0, 900_000), span(950_000)], other],
+      ['SHA-256', [span(0, 1_048_576)], source],
     ];
-    for (const [hash, parts] of cases) {
-      expect(Buffer.from(await shared(hash, parts)).toString('hex')).toBe(
-        Buffer.from(await nodeDigest(hash, parts)).toString('hex'),
-      );
+    for (const [hash, spans, from] of cases) {
+      const joined = Buffer.concat(spans.map((s) => bytes.subarray(s.start, s.end)));
+      const expected = createHash(hash.replace('-', '').toLowerCase()).update(joined).digest('hex');
+      expect(Buffer.from(await shared(hash, spans, from)).toString('hex')).toBe(expected);
+      expect(Buffer.from(await nodeDigest(hash, spans, from)).toString('hex')).toBe(expected);
     }
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IssuedCertificate, TestPki } from './pki.js';
@@ -47,6 +48,50 @@ export function minimalPdf(
   for (const o of offsets) body += `${String(o).padStart(10, '0')} 00000 n \n`;
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(body, 'latin1'));
+}
+
+/**
+ * A one-page scanned letter: the page is an image of `imageBytes` bytes (random, so nothing
+ * compresses it), as agencies exchange. Objects: 1 catalog, 2 pages, 3 page, 4 content, 5 image.
+ * Built from buffers, never one string, so a 200 MB scan costs its size once.
+ */
+export function scannedPdf(imageBytes: number): Uint8Array {
+  const block = randomBytes(Math.min(imageBytes, 16 * 1024 * 1024));
+  const image = Buffer.alloc(imageBytes);
+  for (let at = 0; at < imageBytes; at += block.length)
+    block.copy(image, at, 0, Math.min(block.length, imageBytes - at));
+  const content = 'q 595 0 0 842 0 0 cm /Im1 Do Q';
+  const objects: Buffer<ArrayBufferLike>[] = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>', 'latin1'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>', 'latin1'),
+    Buffer.from(
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>',
+      'latin1',
+    ),
+    Buffer.from(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`, 'latin1'),
+    Buffer.concat([
+      Buffer.from(
+        `<< /Type /XObject /Subtype /Image /Width 1 /Height ${imageBytes} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${imageBytes} >>\nstream\n`,
+        'latin1',
+      ),
+      image,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
+  ];
+  const parts: Buffer<ArrayBufferLike>[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let length = parts[0]!.length;
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(length);
+    const wrapped = [Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')];
+    parts.push(...wrapped);
+    length += wrapped.reduce((n, b) => n + b.length, 0);
+  });
+  let tail = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) tail += `${String(o).padStart(10, '0')} 00000 n \n`;
+  tail += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
+  parts.push(Buffer.from(tail, 'latin1'));
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** An NSS database holding the test PKI's roots and the keys of the given signers. */

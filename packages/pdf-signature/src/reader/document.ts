@@ -2,12 +2,14 @@ import { PdfError } from '../errors.js';
 import { decodeStream } from './filters.js';
 import { isWhitespace, Lexer, latin1 } from './lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects.js';
+import { type ByteSource, lastIndexOfAscii, PrefixSource, scanAscii, toByteSource } from './source.js';
 
 /**
  * A read-only view of a PDF, revision by revision: the cross-reference sections (classic tables,
  * streams, hybrid files), the byte boundary of every revision (`%%EOF`), and objects resolved on
  * demand, including those inside object streams. It never writes and never guesses: a broken
- * cross-reference chain is an error, not a reconstruction.
+ * cross-reference chain is an error, not a reconstruction. It reads through a {@link ByteSource}
+ * a window at a time, so the document may stay on disk.
  */
 
 /** Where an object lives: at an offset, or inside an object stream. */
@@ -27,11 +29,13 @@ export interface XrefSection {
 /** Bounds on reading hostile files. */
 export const READER_LIMITS = { maxXrefSections: 1000, maxResolveDepth: 64, maxObjects: 10_000_000 } as const;
 
+/** How far past a stream's declared end `endstream` is looked for: white space before it is a few bytes in practice; 64 is generous. */
+const ENDSTREAM_LOOKAHEAD = 64 + 9;
+
 export class PdfDocument {
   /** Cross-reference sections, newest first (as the /Prev chain runs). */
   readonly sections: XrefSection[] = [];
-  /** Byte offsets where revisions may end (just past each `%%EOF`, and past its end-of-line), ascending. */
-  readonly revisionEnds: number[];
+  private eofs: number[] | undefined;
   private readonly merged = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfValue>();
   private readonly objectStreams = new Map<
@@ -42,16 +46,23 @@ export class PdfDocument {
   /** Whether the `%PDF-` header is where it belongs (the first 1024 bytes). */
   headerFound = true;
 
-  private constructor(readonly bytes: Uint8Array) {
-    this.revisionEnds = findEofs(bytes);
-  }
+  private constructor(
+    readonly source: ByteSource,
+    /**
+     * Objects parsed at each offset, shared with the views `asOf` makes: a signed revision's
+     * objects are the final file's, and a 256 KiB /Contents is parsed once, not once per view.
+     * `end` is the furthest byte the parse looked at: a view shorter than that parses again.
+     */
+    private readonly parsed = new Map<number, { num: number; gen: number; value: PdfValue; end: number }>(),
+  ) {}
 
-  /** Reads a PDF's structure; objects are parsed lazily. */
-  static load(bytes: Uint8Array): PdfDocument {
-    const doc = new PdfDocument(bytes);
+  /** Reads a PDF's structure, from bytes in memory or a {@link ByteSource}; objects are parsed lazily. */
+  static load(input: Uint8Array | ByteSource): PdfDocument {
+    const doc = new PdfDocument(toByteSource(input));
     // A missing %PDF- header alone does not stop reading (viewers accept such files); the
     // structure must still be sound.
-    doc.headerFound = latin1(bytes, 0, Math.min(bytes.length, 1024)).includes('%PDF-');
+    const head = doc.source.read(0, 1024);
+    doc.headerFound = latin1(head, 0, head.length).includes('%PDF-');
     doc.readXrefChain(doc.startXref());
     if (doc.trailer.get('Encrypt') !== undefined) {
       throw new PdfError('PDF_ENCRYPTED', 'the PDF is encrypted; kyso verifies unencrypted documents', {
@@ -66,20 +77,88 @@ export class PdfDocument {
     return this.sections[0]!.trailer;
   }
 
+  /** The size of the document in bytes. */
+  get length(): number {
+    return this.source.length;
+  }
+
+  /**
+   * Byte offsets where revisions may end (just past each `%%EOF`, and past its end-of-line),
+   * ascending. Found by scanning the whole file once, on first use: verification itself asks
+   * {@link isRevisionEnd} and {@link lastRevisionEnd}, which read only a few bytes.
+   */
+  get revisionEnds(): number[] {
+    this.eofs ??= [...scanAscii(this.source, '%%EOF')].flatMap((i) => this.endsOfEofAt(i));
+    return this.eofs;
+  }
+
+  /** A revision may end right after `%%EOF` or after its end-of-line: signers differ. */
+  private endsOfEofAt(i: number): number[] {
+    const after = this.source.read(i + 5, i + 7);
+    let eol = 0;
+    if (after[0] === 0x0d) eol += 1;
+    if (after[eol] === 0x0a) eol += 1;
+    return eol ? [i + 5, i + 5 + eol] : [i + 5];
+  }
+
+  /** Whether a revision ends at byte `end` (one of {@link revisionEnds}), reading only the bytes before it. */
+  isRevisionEnd(end: number): boolean {
+    for (const back of [5, 6, 7]) {
+      const at = end - back;
+      if (at < 0 || latin1(this.source.read(at, at + 5), 0, 5) !== '%%EOF') continue;
+      if (this.endsOfEofAt(at).includes(end)) return true;
+    }
+    return false;
+  }
+
+  /** The last of {@link revisionEnds}, found from the end of the file (0 when there is none). */
+  lastRevisionEnd(): number {
+    const at = lastIndexOfAscii(this.source, '%%EOF');
+    return at < 0 ? 0 : Math.max(...this.endsOfEofAt(at));
+  }
+
+  /** The raw (still encoded) data of a stream. */
+  streamData(stream: PdfStream): Uint8Array {
+    return this.source.read(stream.dataStart, stream.dataEnd);
+  }
+
+  /**
+   * Runs a parse over a window of the file starting at `at`. When the parse ran into the window's
+   * end before the file's (a token may have been cut there), it runs again over a window four
+   * times larger: a large object is read in a few rounds, each costing at most the object's size.
+   */
+  private parseAt<T>(at: number, parse: (lexer: Lexer) => T): T {
+    const size = this.source.length;
+    for (let window = Number.isFinite(this.source.window) ? this.source.window : size; ; window *= 4) {
+      const end = Math.min(size, at + window);
+      const lexer = new Lexer(this.source.read(at, end), 0, at);
+      const whole = end === size;
+      try {
+        const out = parse(lexer);
+        if (whole || lexer.reach < lexer.bytes.length) return out;
+      } catch (error) {
+        const cut =
+          lexer.reach >= lexer.bytes.length || (error instanceof PdfError && error.code === 'PDF_TRUNCATED');
+        if (whole || !cut) throw error;
+      }
+    }
+  }
+
   private startXref(): number {
-    const b = this.bytes;
-    const tail = latin1(b, Math.max(0, b.length - 4096), b.length);
+    const size = this.source.length;
+    const tailStart = Math.max(0, size - 4096);
+    const tail = latin1(this.source.read(tailStart, size), 0, size - tailStart);
     const at = tail.lastIndexOf('startxref');
     if (at < 0) {
       throw new PdfError('PDF_XREF_BROKEN', 'no startxref near the end of the file (truncated?)', {
-        offset: b.length,
+        offset: size,
         messageVi: 'không thấy startxref ở cuối tệp (tệp bị cắt cụt?)',
       });
     }
     const m = /startxref\s+(\d+)/.exec(tail.slice(at));
     if (!m)
       throw new PdfError('PDF_XREF_BROKEN', 'startxref has no offset', {
-        offset: b.length,
+        offset: size,
         messageVi: 'startxref không có vị trí',
       });
     return Number(m[1]);
@@ -120,18 +199,22 @@ export class PdfDocument {
   }
 
   private readSection(offset: number): XrefSection {
-    if (offset < 0 || offset >= this.bytes.length) {
+    if (offset < 0 || offset >= this.source.length) {
       throw new PdfError('PDF_XREF_BROKEN', `a cross-reference offset (${offset}) points outside the file`, {
         offset,
         messageVi: `vị trí bảng tham chiếu chéo (${offset}) nằm ngoài tệp`,
       });
     }
-    const lexer = new Lexer(this.bytes, offset);
-    lexer.skip();
-    const word = lexer.peekKeyword();
     try {
-      if (word === 'xref') return this.readTable(lexer, offset);
-      if (word !== undefined && /^\d+$/.test(word)) return this.readXrefStream(lexer.pos, offset);
+      const section = this.parseAt(offset, (lexer) => {
+        lexer.skip();
+        const word = lexer.peekKeyword();
+        if (word === 'xref') return this.readTable(lexer, offset);
+        if (word !== undefined && /^\d+$/.test(word)) return lexer.offset;
+        return undefined;
+      });
+      if (typeof section === 'number') return this.readXrefStream(section, offset);
+      if (section) return section;
     } catch (error) {
       if (error instanceof PdfError && error.code !== 'PDF_MALFORMED' && error.code !== 'PDF_TRUNCATED')
         throw error;
@@ -150,7 +233,7 @@ export class PdfDocument {
   private readTable(lexer: Lexer, offset: number): XrefSection {
     lexer.expect('xref');
     const entries = new Map<number, XrefEntry>();
-    const b = this.bytes;
+    const b = lexer.bytes;
     for (;;) {
       const word = lexer.peekKeyword();
       if (word === 'trailer') break;
@@ -167,7 +250,11 @@ export class PdfDocument {
         lexer.skip();
         const line = latin1(b, lexer.pos, Math.min(b.length, lexer.pos + 20));
         const m = /^(\d{1,10})\s+(\d{1,5})\s+([nf])/.exec(line);
-        if (!m) throw lexer.error('bad xref entry');
+        if (!m) {
+          // An entry cut by the end of the window is read again from a larger one.
+          if (lexer.pos + 20 > b.length) throw lexer.error('xref entry cut short', 'PDF_TRUNCATED');
+          throw lexer.error('bad xref entry');
+        }
         lexer.pos += m[0].length;
         if (!entries.has(start + i))
           entries.set(
@@ -187,7 +274,7 @@ export class PdfDocument {
     if (!(value instanceof PdfStream) || value.dict.name('Type') !== 'XRef')
       throw new PdfError('PDF_MALFORMED', 'not an xref stream', { offset: at });
     const dict = value.dict;
-    const data = decodeStream(dict, this.bytes.subarray(value.dataStart, value.dataEnd));
+    const data = decodeStream(dict, this.streamData(value));
     const w = (dict.get('W') as number[] | undefined) ?? [];
     if (w.length !== 3 || w.some((x) => typeof x !== 'number' || x < 0 || x > 8))
       throw new PdfError('PDF_MALFORMED', 'bad /W in xref stream', { offset: at });
@@ -223,28 +310,41 @@ export class PdfDocument {
 
   /** Parses `n g obj … endobj` at `at`; a dictionary followed by `stream` becomes a PdfStream. */
   private parseIndirect(at: number): { num: number; gen: number; value: PdfValue } {
-    const lexer = new Lexer(this.bytes, at);
-    const num = Number(lexer.keyword());
-    const gen = Number(lexer.keyword());
-    lexer.expect('obj');
-    let value = lexer.value();
-    if (value instanceof PdfDict && lexer.peekKeyword() === 'stream') {
+    const hit = this.parsed.get(at);
+    if (hit && hit.end <= this.source.length) return hit;
+    const { num, gen, value, dataStart, end } = this.parseAt(at, (lexer) => {
+      const num = Number(lexer.keyword());
+      const gen = Number(lexer.keyword());
+      lexer.expect('obj');
+      const value = lexer.value();
+      if (!(value instanceof PdfDict) || lexer.peekKeyword() !== 'stream')
+        return { num, gen, value, dataStart: undefined, end: lexer.base + lexer.reach };
       lexer.skip();
       lexer.pos += 'stream'.length;
-      if (this.bytes[lexer.pos] === 0x0d) lexer.pos += 1;
-      if (this.bytes[lexer.pos] === 0x0a) lexer.pos += 1;
-      const dataStart = lexer.pos;
-      const declared = this.lengthOf(value);
-      let dataEnd = declared !== undefined ? dataStart + declared : -1;
-      if (dataEnd < dataStart || dataEnd > this.bytes.length || !this.endstreamAt(dataEnd)) {
-        // A wrong /Length is common in real files: find `endstream` instead.
-        dataEnd = this.findEndstream(dataStart);
-      }
-      value = new PdfStream(value, dataStart, dataEnd);
-    }
+      // The end-of-line after `stream` must be in the window to be skipped.
+      lexer.reach = Math.max(lexer.reach, Math.min(lexer.bytes.length, lexer.pos + 2));
+      if (lexer.bytes[lexer.pos] === 0x0d) lexer.pos += 1;
+      if (lexer.bytes[lexer.pos] === 0x0a) lexer.pos += 1;
+      return { num, gen, value, dataStart: lexer.offset, end: lexer.base + lexer.reach };
+    });
     if (!Number.isInteger(num) || !Number.isInteger(gen))
       throw new PdfError('PDF_MALFORMED', `bad object header at byte ${at}`, { offset: at });
-    return { num, gen, value };
+    if (dataStart === undefined || !(value instanceof PdfDict)) {
+      this.parsed.set(at, { num, gen, value, end });
+      return { num, gen, value };
+    }
+    const declared = this.lengthOf(value);
+    let dataEnd = declared !== undefined ? dataStart + declared : -1;
+    if (dataEnd < dataStart || dataEnd > this.source.length || !this.endstreamAt(dataEnd)) {
+      // A wrong /Length is common in real files: find `endstream` instead.
+      dataEnd = this.findEndstream(dataStart);
+    } else if (typeof value.get('Length') === 'number') {
+      // Shared only when the length is the stream's own: an indirect /Length may differ by revision.
+      const stream = new PdfStream(value, dataStart, dataEnd);
+      this.parsed.set(at, { num, gen, value: stream, end: Math.max(end, dataEnd + ENDSTREAM_LOOKAHEAD) });
+      return { num, gen, value: stream };
+    }
+    return { num, gen, value: new PdfStream(value, dataStart, dataEnd) };
   }
 
   private lengthOf(dict: PdfDict): number | undefined {
@@ -262,20 +362,20 @@ export class PdfDocument {
   }
 
   private endstreamAt(pos: number): boolean {
-    let p = pos;
-    while (isWhitespace(this.bytes[p])) p += 1;
-    return latin1(this.bytes, p, p + 9) === 'endstream';
+    const b = this.source.read(pos, pos + ENDSTREAM_LOOKAHEAD);
+    let p = 0;
+    while (p < 64 && isWhitespace(b[p])) p += 1;
+    return latin1(b, p, Math.min(b.length, p + 9)) === 'endstream';
   }
 
   private findEndstream(from: number): number {
-    const needle = [0x65, 0x6e, 0x64, 0x73, 0x74, 0x72, 0x65, 0x61, 0x6d];
-    const b = this.bytes;
-    outer: for (let i = from; i + needle.length <= b.length; i += 1) {
-      for (let k = 0; k < needle.length; k += 1) if (b[i + k] !== needle[k]) continue outer;
-      let end = i;
-      if (b[end - 1] === 0x0a) end -= 1;
-      if (b[end - 1] === 0x0d) end -= 1;
-      return end;
+    for (const i of scanAscii(this.source, 'endstream', from)) {
+      // The end-of-line before `endstream` is not data; it never reaches back before the data.
+      const before = this.source.read(Math.max(from, i - 2), i);
+      let k = before.length;
+      if (before[k - 1] === 0x0a) k -= 1;
+      if (before[k - 1] === 0x0d) k -= 1;
+      return i - (before.length - k);
     }
     throw new PdfError('PDF_TRUNCATED', `a stream starting at byte ${from} has no endstream`, {
       offset: from,
@@ -330,7 +430,7 @@ export class PdfDocument {
       const stream = this.resolve(new PdfRef(streamNum, 0));
       if (!(stream instanceof PdfStream))
         throw new PdfError('PDF_MALFORMED', `object stream ${streamNum} is not a stream`);
-      const data = decodeStream(stream.dict, this.bytes.subarray(stream.dataStart, stream.dataEnd));
+      const data = decodeStream(stream.dict, this.streamData(stream));
       const n = stream.dict.get('N') as number;
       const first = stream.dict.get('First') as number;
       const lexer = new Lexer(data, 0);
@@ -354,7 +454,7 @@ export class PdfDocument {
    * cross-reference sections before `end` count. For comparing what changed after a signature.
    */
   asOf(end: number): PdfDocument {
-    const view = new PdfDocument(this.bytes.subarray(0, end));
+    const view = new PdfDocument(new PrefixSource(this.source, end), this.parsed);
     view.headerFound = this.headerFound;
     const kept = this.sections.filter((s) => s.offset < end);
     if (kept.length === 0) {
@@ -409,39 +509,6 @@ export class PdfDocument {
       });
     return root;
   }
-}
-
-/** Node's Buffer, when present: its substring search is native (memmem-like), five times faster. */
-const NodeBuffer = (
-  globalThis as {
-    Buffer?: {
-      from(b: ArrayBufferLike, offset: number, length: number): { indexOf(s: string, from: number): number };
-    };
-  }
-).Buffer;
-
-/** The next `%%EOF` at or after `from`, or -1. */
-function nextEof(b: Uint8Array, from: number, view?: { indexOf(s: string, from: number): number }): number {
-  if (view) return view.indexOf('%%EOF', from);
-  // Elsewhere indexOf on a byte is still native: no byte loop in JavaScript over a 200 MB scan.
-  for (let i = b.indexOf(0x25, from); i >= 0 && i + 5 <= b.length; i = b.indexOf(0x25, i + 1))
-    if (b[i + 1] === 0x25 && b[i + 2] === 0x45 && b[i + 3] === 0x4f && b[i + 4] === 0x46) return i;
-  return -1;
-}
-
-/** Ends of `%%EOF` markers (past their end-of-line), ascending. */
-function findEofs(b: Uint8Array): number[] {
-  const out: number[] = [];
-  const view = NodeBuffer?.from(b.buffer, b.byteOffset, b.length);
-  for (let i = nextEof(b, 0, view); i >= 0; i = nextEof(b, i + 5, view)) {
-    // A revision may end right after the marker or after its end-of-line: signers differ.
-    let end = i + 5;
-    out.push(end);
-    if (b[end] === 0x0d) end += 1;
-    if (b[end] === 0x0a) end += 1;
-    if (end !== i + 5) out.push(end);
-  }
-  return out;
 }
 
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString };

@@ -40,8 +40,7 @@ export function readDocumentSecurityStore(doc: PdfDocument): DocumentSecuritySto
         if (id !== undefined) seen.add(id);
         try {
           const stream = doc.deref(item);
-          if (stream instanceof PdfStream)
-            into.push(decodeStream(stream.dict, doc.bytes.subarray(stream.dataStart, stream.dataEnd)));
+          if (stream instanceof PdfStream) into.push(decodeStream(stream.dict, doc.streamData(stream)));
         } catch {
           // An undecodable entry is skipped (see above).
         }

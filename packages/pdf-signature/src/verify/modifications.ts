@@ -78,11 +78,10 @@ export function analyseModifications(doc: PdfDocument, signedEnd: number): Modif
 }
 
 function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
-  if (signedEnd >= doc.bytes.length) return { level: 'none', reasons: [] };
+  if (signedEnd >= doc.length) return { level: 'none', reasons: [] };
   // Bytes after the last revision that no cross-reference section describes: a viewer that
   // repairs files may show them (the incremental saving attack without an xref).
-  const lastEnd = doc.revisionEnds.at(-1) ?? 0;
-  if (!onlyWhitespace(doc.bytes, Math.max(lastEnd, signedEnd))) {
+  if (!onlyWhitespace(doc, Math.max(doc.lastRevisionEnd(), signedEnd))) {
     return {
       level: 'disallowed',
       reasons: ['data was appended after the last revision without a cross-reference section'],
@@ -294,10 +293,11 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
   };
 }
 
-function onlyWhitespace(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i += 1) {
-    const b = bytes[i]!;
-    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c) return false;
+function onlyWhitespace(doc: PdfDocument, from: number): boolean {
+  // Read a megabyte at a time: the tail is normally a line break, but an attacker's may be long.
+  for (let start = from; start < doc.length; start += 1 << 20) {
+    for (const b of doc.source.read(start, start + (1 << 20)))
+      if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c) return false;
   }
   return true;
 }

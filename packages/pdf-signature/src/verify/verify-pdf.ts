@@ -20,6 +20,7 @@ import {
 import { PdfDocument } from '../reader/document.js';
 import { readDocumentSecurityStore } from '../reader/dss.js';
 import { findSignatures, type PdfSignatureField } from '../reader/signatures.js';
+import type { ByteSource, ByteSpan } from '../reader/source.js';
 import { analyseModifications } from './modifications.js';
 
 /** Options of {@link verifyPdf}. */
@@ -35,11 +36,19 @@ export interface VerifyPdfOptions {
   /** Fetches OCSP and CRLs; omit for offline verification. */
   transport?: Transport;
   /**
-   * Hashes the signed byte ranges (default: WebCrypto over a copy of them). In Node, pass an
-   * incremental node:crypto hash (`nodeDigest` from `@kyso/pdf-signature/node`) to avoid the copy.
+   * Hashes the signed byte ranges of the document (default: WebCrypto over a copy of them). In
+   * Node, `verifyPdfFile` and `nodeDigest` from `@kyso/pdf-signature/node` stream them through an
+   * incremental node:crypto hash instead.
    */
-  digest?: (hash: DigestName, parts: Uint8Array[]) => Promise<Uint8Array>;
+  digest?: DigestFunction;
 }
+
+/** Hashes the bytes `spans` of `source`, in order, as one message. */
+export type DigestFunction = (
+  hash: DigestName,
+  spans: readonly ByteSpan[],
+  source: ByteSource,
+) => Promise<Uint8Array>;
 
 /** The digest algorithms a PDF signature or timestamp may use over its byte ranges. */
 export type DigestName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -232,21 +241,27 @@ function checkByteRange(sig: PdfSignatureField, doc: PdfDocument): { ok: boolean
   const end = c + d;
   if (a !== 0) return { ok: false, why: 'the ByteRange does not start at byte 0', end };
   if (b > c) return { ok: false, why: 'the two ranges of the ByteRange overlap', end };
-  if (end > doc.bytes.length) return { ok: false, why: 'the ByteRange points past the end of the file', end };
+  if (end > doc.length) return { ok: false, why: 'the ByteRange points past the end of the file', end };
   if (sig.contentsStart !== b || sig.contentsEnd !== c)
     return { ok: false, why: 'the hole in the ByteRange is not exactly the /Contents string', end };
-  if (!doc.revisionEnds.includes(end) && end !== doc.bytes.length)
+  if (!doc.isRevisionEnd(end) && end !== doc.length)
     return { ok: false, why: 'the ByteRange does not end where a revision ends', end };
   return { ok: true, why: '', end };
 }
 
-async function webCryptoDigest(hash: string, parts: Uint8Array[]): Promise<Uint8Array> {
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+/** WebCrypto has no incremental hash: the spans are copied into one buffer first. */
+async function webCryptoDigest(
+  hash: DigestName,
+  spans: readonly ByteSpan[],
+  source: ByteSource,
+): Promise<Uint8Array> {
+  const joined = new Uint8Array(spans.reduce((n, s) => n + (s.end - s.start), 0));
   let pos = 0;
-  for (const p of parts) {
-    joined.set(p, pos);
-    pos += p.length;
-  }
+  for (const span of spans)
+    for await (const chunk of source.chunks(span.start, span.end)) {
+      joined.set(chunk, pos);
+      pos += chunk.length;
+    }
   return new Uint8Array(await globalThis.crypto.subtle.digest(hash, joined));
 }
 
@@ -265,10 +280,10 @@ function parseClaimedTime(m: string | null): Date | null {
  * signer's certification path at the signing time, and what changed after each signature.
  */
 export async function verifyPdf(
-  bytes: Uint8Array,
+  input: Uint8Array | ByteSource,
   options: VerifyPdfOptions,
 ): Promise<PdfVerificationReport> {
-  const doc = PdfDocument.load(bytes);
+  const doc = PdfDocument.load(input);
   // In revision order: the form may list fields in any order. Where the signature dictionary is
   // defined tells its revision even when its ByteRange is forged; the ByteRange end breaks ties.
   const end = (f: PdfSignatureField) => (f.byteRange?.length === 4 ? f.byteRange[2]! + f.byteRange[3]! : 0);
@@ -301,7 +316,7 @@ export async function verifyPdf(
       report.checks.push({ id, status: 'failed', message: { en, vi } });
     };
     const range = checkByteRange(sig, doc);
-    report.coversWholeDocument = range.ok && range.end === bytes.length;
+    report.coversWholeDocument = range.ok && range.end === doc.length;
     if (!range.ok) {
       fail('byte-range', 'FORMAT_FAILURE', 'TOTAL_FAILED', range.why, `ByteRange không hợp lệ: ${range.why}`);
       continue;
@@ -327,8 +342,11 @@ export async function verifyPdf(
       });
     }
     const [a, b, c, d] = sig.byteRange as [number, number, number, number];
-    const parts = [bytes.subarray(a, a + b), bytes.subarray(c, c + d)];
-    const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, parts);
+    const spans = [
+      { start: a, end: a + b },
+      { start: c, end: c + d },
+    ];
+    const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, spans, doc.source);
     if (sig.type === 'timestamp') {
       await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf, options, dss, fail);
       failIfChangedAfter(report, mods.level);
