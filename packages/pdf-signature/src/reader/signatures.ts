@@ -24,6 +24,8 @@ export interface PdfSignatureField {
   name: string | null;
   /** The object number of the signature dictionary, when indirect. */
   objectNumber: number | null;
+  /** The object number of the signature field (its /Lock says what signing it locks). */
+  fieldObjectNumber: number | null;
 }
 
 const MAX_FIELDS = 10_000;
@@ -65,7 +67,10 @@ export function findSignatures(doc: PdfDocument): PdfSignatureField[] {
       const vRef = field.get('V');
       const v = doc.deref(vRef);
       if (!(v instanceof PdfDict)) continue;
-      out.push(describe(doc, v, name, vRef instanceof PdfRef ? vRef.num : null));
+      out.push({
+        ...describe(doc, v, name, vRef instanceof PdfRef ? vRef.num : null),
+        fieldObjectNumber: item instanceof PdfRef ? item.num : null,
+      });
     }
   };
   walk(fields, '', undefined, 0);
@@ -82,7 +87,7 @@ function describe(
   v: PdfDict,
   fieldName: string,
   objectNumber: number | null,
-): PdfSignatureField {
+): Omit<PdfSignatureField, 'fieldObjectNumber'> {
   const br = doc.deref(v.get('ByteRange'));
   const contents = v.get('Contents');
   const c = contents instanceof PdfString ? contents : null;

@@ -1,6 +1,14 @@
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
+import {
+  describePermissions,
+  type FormNode,
+  formNodes,
+  isLocked,
+  type ModificationPermissions,
+  permissionsOf,
+} from './permissions.js';
 
 /**
  * What changed after a signature, judged conservatively: the only updates kyso allows after a
@@ -10,8 +18,10 @@ import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '.
  * and the certificates, CRLs and OCSP responses they hold; document timestamps; the update's own
  * xref and object streams. Anything else — page content, pages, resources, fonts, annotations that
  * are not signature widgets, a signed object overridden with other content — is disallowed, with
- * the object named. (Form filling within DocMDP/FieldMDP permissions is not yet recognised, so it
- * is reported as disallowed: stricter than needed, never laxer.)
+ * the object named. Within the signer's permissions (`permissions.ts`: the certification's DocMDP
+ * level and this signature's FieldMDP locks) form filling is allowed too — a field's value and its
+ * widgets' appearance, including an appearance stream no one else uses being replaced — and, at
+ * DocMDP level 3 only, annotations.
  */
 
 export type ModificationLevel = 'none' | 'allowed' | 'disallowed';
@@ -61,11 +71,15 @@ function grewOnly(before: PdfValue | undefined, after: PdfValue | undefined): nu
 
 /**
  * Compares the document after the signed revision (ending at `signedEnd`) with the final one.
- * `signatureObjects` are the signature dictionaries of later signatures (allowed to appear).
+ * `signature` names the signature's dictionary and field objects, whose FieldMDP locks apply.
  */
-export function analyseModifications(doc: PdfDocument, signedEnd: number): ModificationReport {
+export function analyseModifications(
+  doc: PdfDocument,
+  signedEnd: number,
+  signature: { dictionary: number | null; field: number | null } = { dictionary: null, field: null },
+): ModificationReport {
   try {
-    return analyse(doc, signedEnd);
+    return analyse(doc, signedEnd, signature);
   } catch (error) {
     // An object the later updates bring (or one they make us compare) that cannot be read: what
     // it shows cannot be judged, so it is a change kyso does not allow, not a crash.
@@ -77,7 +91,11 @@ export function analyseModifications(doc: PdfDocument, signedEnd: number): Modif
   }
 }
 
-function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
+function analyse(
+  doc: PdfDocument,
+  signedEnd: number,
+  signature: { dictionary: number | null; field: number | null },
+): ModificationReport {
   if (signedEnd >= doc.length) return { level: 'none', reasons: [] };
   // Bytes after the last revision that no cross-reference section describes: a viewer that
   // repairs files may show them (the incremental saving attack without an xref).
@@ -89,15 +107,39 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
   }
   const before = doc.asOf(signedEnd);
   const changed = doc.objectsDefinedFrom(signedEnd);
+  const permissions = permissionsOf(before, signature);
+  const form = formNodes(before);
   const reasons: string[] = [];
+  /** Changes allowed under the signer's permissions, named for the report. */
+  const permitted: string[] = [];
   let disallowed = false;
   const reject = (why: string) => {
     disallowed = true;
     reasons.push(why);
   };
-  for (const num of doc.objectsFreedFrom(signedEnd)) {
-    if (before.has(num)) reject(`object ${num} of the signed revision was deleted`);
-  }
+  const permits = describePermissions(permissions);
+  /** A page's annotation list: signature widgets may join; other annotations only at /P 3. */
+  const judgeAnnots = (oldList: PdfValue | undefined, newList: PdfValue | undefined, where: string) => {
+    const oldAnnots = refsIn(oldList);
+    const newAnnots = refsIn(newList);
+    for (const n of oldAnnots.filter((x) => !newAnnots.includes(x))) {
+      if (permissions.docMdp === 3 && !form.has(n) && isAnnotation(before.resolve(new PdfRef(n, 0))))
+        permitted.push(
+          `annotation ${n} was removed from ${where} (the certification permits annotations, /P 3)`,
+        );
+      else reject(`annotation ${n} was removed from ${where}`);
+    }
+    for (const n of newAnnots.filter((x) => !oldAnnots.includes(x))) {
+      if (kinds.get(n) === 'signature-field') continue;
+      const annot = doc.resolve(new PdfRef(n, 0));
+      if (permissions.docMdp === 3 && isAnnotation(annot) && !isWidget(annot))
+        permitted.push(`annotation ${n} was added to ${where} (the certification permits annotations, /P 3)`);
+      else
+        reject(
+          `an annotation ${n} that is not a signature widget was added to ${where} (${permits} permits no annotations)`,
+        );
+    }
+  };
   // New objects that later updates are allowed to add, found from the allowed containers.
   const allowedNew = new Set<number>();
   const allowNew = (n: number) => {
@@ -113,9 +155,12 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
       continue;
     }
     if (!dict) continue;
-    if (type === 'Sig' || type === 'DocTimeStamp' || dict.get('ByteRange') !== undefined)
+    if (type === 'Sig' || type === 'DocTimeStamp' || dict.get('ByteRange') !== undefined) {
       kinds.set(num, 'signature');
-    else if (
+      // Level 1 forbids signing; document timestamps are validation data (ISO 32000-2 §12.8.2.2.2).
+      if (permissions.docMdp === 1 && type !== 'DocTimeStamp' && dict.name('SubFilter') !== 'ETSI.RFC3161')
+        reject(`a signature (object ${num}) was added although the certification permits no changes (/P 1)`);
+    } else if (
       dict.name('FT') === 'Sig' ||
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
     ) {
@@ -160,6 +205,20 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
       }
     }
   }
+  // Widgets a signature field lists as /Kids are part of it, with or without a /Parent back.
+  for (const [num, kind] of [...kinds]) {
+    if (kind !== 'signature-field') continue;
+    const field = doc.resolve(new PdfRef(num, 0));
+    const kidList = field instanceof PdfDict ? doc.deref(field.get('Kids')) : undefined;
+    if (field instanceof PdfDict && field.get('Kids') instanceof PdfRef)
+      allowNew((field.get('Kids') as PdfRef).num);
+    for (const kid of refsIn(kidList)) {
+      if (!changed.has(kid) || kinds.has(kid) || !isWidget(doc.resolve(new PdfRef(kid, 0)))) continue;
+      kinds.set(kid, 'signature-field');
+      const ap = doc.deref((doc.resolve(new PdfRef(kid, 0)) as PdfDict).get('AP'));
+      if (ap instanceof PdfDict) for (const v of ap.map.values()) if (v instanceof PdfRef) allowNew(v.num);
+    }
+  }
   let referrersCache: Map<number, Set<number>> | undefined;
   const referrers = () => {
     if (!referrersCache) referrersCache = referrersOf(before);
@@ -180,6 +239,25 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
     return true;
   };
   const catalogNum = refNum(doc.trailer.get('Root'));
+  const beforeCatalogNum = refNum(before.trailer.get('Root'));
+  // What only long-term validation data, the logical structure or the developer extensions of the
+  // signed revision use: none of it changes what a page shows.
+  const territoryOf = (key: string) =>
+    beforeCatalogNum === undefined
+      ? new Set<number>()
+      : exclusiveTerritory(before, beforeCatalogNum, key, referrers());
+  const dssTerritory = territoryOf('DSS');
+  const structure = beforeCatalogNum === undefined ? new Map() : structureObjects(before, referrers());
+  const extensionsTerritory = territoryOf('Extensions');
+  for (const num of doc.objectsFreedFrom(signedEnd)) {
+    if (!before.has(num) || dssTerritory.has(num)) continue;
+    if (permissions.docMdp === 3 && !form.has(num) && isAnnotation(before.resolve(new PdfRef(num, 0))))
+      permitted.push(`annotation ${num} was deleted (the certification permits annotations, /P 3)`);
+    else if (permissions.docMdp === 3 && isAnnotsArray(before, num, referrers()))
+      // Its entries are judged where the page's /Annots changed.
+      permitted.push(`the annotation array ${num} was deleted (the certification permits annotations, /P 3)`);
+    else reject(`object ${num} of the signed revision was deleted`);
+  }
   // The DSS dictionary of the final catalog (direct or not) and everything it holds.
   const catalog = doc.catalog();
   const dss = doc.deref(catalog.get('DSS'));
@@ -206,6 +284,9 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
           reject(`signature field ${num} is also reachable from outside the form and the pages`);
         const old = before.resolve(new PdfRef(num, 0));
         const now = doc.resolve(new PdfRef(num, 0));
+        const node = form.get(num);
+        if (node && isLocked(permissions.lock, node.name) && !same(old, now))
+          reject(`signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`);
         if (old instanceof PdfDict && now instanceof PdfDict) {
           const keys = changedKeys(old, now).filter((k) => !['V', 'AP', 'AS', 'F', 'M'].includes(k));
           if (old.get('V') !== undefined && !same(old.get('V'), now.get('V')))
@@ -228,14 +309,47 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
       }
       continue;
     }
+    // Long-term validation data of the signed revision may be updated, extended or replaced.
+    if (dssTerritory.has(num)) continue;
     const old = before.resolve(new PdfRef(num, 0));
     const now = doc.resolve(new PdfRef(num, 0));
+    if (structure.has(num)) {
+      const why = structureChange(structure.get(num)!, old, now);
+      if (why) reject(`the logical structure changed: object ${num} ${why}`);
+      continue;
+    }
+    if (extensionsTerritory.has(num)) {
+      if (!extensionsRaised(before, doc, old, now))
+        reject(`the developer extensions (object ${num}) were lowered or removed`);
+      continue;
+    }
     if (old instanceof PdfStream || now instanceof PdfStream) {
-      reject(`object ${num} (${describe(old)}) of the signed revision was overridden`);
+      const owners = appearanceOwners(before, num, form, referrers());
+      const refusal = owners
+        ? owners
+            .map(({ node, widget }) =>
+              node.signature
+                ? undefined
+                : (fillRefusal(node, permissions, permits) ??
+                  (valueChanged(before, doc, widget)
+                    ? undefined
+                    : `the appearance of form field "${node.name}" was replaced but its value did not change`)),
+            )
+            .find(Boolean)
+        : undefined;
+      const signing = owners?.some(({ node }) => node.signature) && permissions.docMdp === 1;
+      if (owners && owners.length > 0 && refusal === undefined && !signing && now instanceof PdfStream)
+        permitted.push(`the appearance of field "${owners[0]!.node.name}" was replaced`);
+      else reject(refusal ?? `object ${num} (${describe(old)}) of the signed revision was overridden`);
       continue;
     }
     if (Array.isArray(old) && Array.isArray(now)) {
-      // An indirect /Fields or /Annots array may grow by signature fields and widgets.
+      // An indirect /Annots array follows the page's rule; /Fields (or any other array) may only
+      // grow by signature fields.
+      if (!structuralArrays.has(num) && isAnnotsArray(before, num, referrers())) {
+        judgeAnnots(old, now, `the annotation array ${num}`);
+        continue;
+      }
       const added = grewOnly(old, now);
       if (added === null) reject(`the array object ${num} of the signed revision lost or replaced entries`);
       else
@@ -250,9 +364,36 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
     }
     const keys = changedKeys(old, now);
     if (keys.length === 0) continue;
+    const node = form.get(num);
+    if (node && !node.signature) {
+      // Form filling: a field's value, its widgets' appearance and state; nothing else of either.
+      const other = keys.filter((k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3));
+      const refusal = fillRefusal(node, permissions, permits);
+      if (refusal) reject(refusal);
+      else if (other.length > 0) reject(`form field "${node.name}" changed in ${other.join(', ')}`);
+      else if (!valueChanged(before, doc, num))
+        // What a field shows changed but what it holds did not: not form filling, an overlay (the
+        // Shadow "replace" attack prepares a value and swaps the appearance after signing).
+        reject(`form field "${node.name}" shows a new appearance but its value did not change`);
+      else permitted.push(`form field "${node.name}" was filled`);
+      continue;
+    }
+    if (permissions.docMdp === 3 && isAnnotation(old) && isAnnotation(now)) {
+      permitted.push(`annotation ${num} was modified (the certification permits annotations, /P 3)`);
+      continue;
+    }
     if (num === catalogNum) {
-      const bad = keys.filter((k) => k !== 'AcroForm' && k !== 'DSS' && k !== 'Metadata');
+      const bad = keys.filter(
+        (k) =>
+          !['AcroForm', 'DSS', 'Metadata'].includes(k) &&
+          !(k === 'Version' && versionRaised(old.get('Version'), now.get('Version'))) &&
+          !(
+            k === 'Extensions' && extensionsRaised(before, doc, old.get('Extensions'), now.get('Extensions'))
+          ),
+      );
       if (bad.length > 0) reject(`the catalog changed in ${bad.join(', ')}`);
+      if (old.get('DSS') !== undefined && now.get('DSS') === undefined)
+        reject('the long-term validation data (/DSS) was removed');
       continue;
     }
     if (old.get('Fields') !== undefined || now.get('Fields') !== undefined) {
@@ -271,26 +412,308 @@ function analyse(doc: PdfDocument, signedEnd: number): ModificationReport {
       continue;
     }
     if (old.name('Type') === 'Page') {
-      const bad = keys.filter((k) => k !== 'Annots');
-      if (bad.length > 0) reject(`page object ${num} changed in ${bad.join(', ')}`);
-      const added = grewOnly(
-        doc.deref(old.get('Annots')) as PdfValue,
-        doc.deref(now.get('Annots')) as PdfValue,
+      // /StructParents ties the page to the logical structure; /Tabs is the keyboard order of its
+      // annotations (an annotation change, so level 3): neither changes what the page shows.
+      const bad = keys.filter(
+        (k) => k !== 'Annots' && k !== 'StructParents' && !(k === 'Tabs' && permissions.docMdp === 3),
       );
-      if (added === null) reject(`annotations were removed from page object ${num}`);
-      else
-        for (const n of added)
-          if (kinds.get(n) !== 'signature-field')
-            reject(`an annotation ${n} that is not a signature widget was added to page object ${num}`);
+      if (bad.length > 0) reject(`page object ${num} changed in ${bad.join(', ')}`);
+      judgeAnnots(before.deref(old.get('Annots')), doc.deref(now.get('Annots')), `page object ${num}`);
       continue;
     }
     reject(`object ${num} (${describe(old)}) of the signed revision changed in ${keys.join(', ')}`);
   }
   if (disallowed) return { level: 'disallowed', reasons };
+  if (changed.size === 0) return { level: 'none', reasons: [] };
   return {
-    level: changed.size > 0 ? 'allowed' : 'none',
-    reasons: changed.size > 0 ? ['later updates only add signatures or validation data'] : [],
+    level: 'allowed',
+    reasons: permitted.length > 0 ? permitted : ['later updates only add signatures or validation data'],
   };
+}
+
+/**
+ * What form filling may change: a field's value (/V, and /I, a choice field's selected indices),
+ * a widget's appearance and appearance state. (/MK, how the widget is drawn, only at level 3.)
+ */
+const FILL_KEYS = ['V', 'I', 'AS', 'AP'];
+
+/**
+ * Objects of the signed revision reachable from the catalog's `key` that nothing else uses: every
+ * referrer is inside the set, or the catalog under that key alone.
+ */
+function exclusiveTerritory(
+  before: PdfDocument,
+  catalogNum: number,
+  key: string,
+  referrers: Map<number, Set<number>>,
+): Set<number> {
+  const catalog = before.resolve(new PdfRef(catalogNum, 0));
+  const reach = new Set<number>();
+  if (!(catalog instanceof PdfDict)) return reach;
+  const stack: (PdfValue | undefined)[] = [catalog.get(key)];
+  while (stack.length > 0 && reach.size < 200_000) {
+    const v = stack.pop();
+    if (v instanceof PdfRef) {
+      if (reach.has(v.num) || !before.has(v.num)) continue;
+      reach.add(v.num);
+      stack.push(before.resolve(v));
+    } else if (Array.isArray(v)) stack.push(...v);
+    else if (v instanceof PdfDict) stack.push(...v.map.values());
+    else if (v instanceof PdfStream) stack.push(...v.dict.map.values());
+  }
+  const viaOtherKey = (n: number) => [...catalog.map].some(([k, v]) => k !== key && holdsRef(v, n));
+  // Drop what something outside also uses, until nothing more drops.
+  for (let dropped = true; dropped; ) {
+    dropped = false;
+    for (const n of reach) {
+      for (const r of referrers.get(n) ?? []) {
+        if (reach.has(r) || (r === catalogNum && !viaOtherKey(n))) continue;
+        reach.delete(n);
+        dropped = true;
+        break;
+      }
+    }
+  }
+  return reach;
+}
+
+/** What part of the logical structure (§14.7) an object of the signed revision is. */
+type StructurePart = 'root' | 'element' | 'parent-tree';
+
+/**
+ * The logical structure of the signed revision: its root, every structure element under it, and
+ * the parent tree's nodes and arrays (kept only when nothing but the parent tree refers to them).
+ */
+function structureObjects(
+  before: PdfDocument,
+  referrers: Map<number, Set<number>>,
+): Map<number, StructurePart> {
+  const out = new Map<number, StructurePart>();
+  const rootRef = before.catalog().get('StructTreeRoot');
+  const root = before.deref(rootRef);
+  if (!(root instanceof PdfDict) || root.name('Type') !== 'StructTreeRoot') return out;
+  if (rootRef instanceof PdfRef) out.set(rootRef.num, 'root');
+  const isElement = (v: PdfValue | undefined) =>
+    v instanceof PdfDict &&
+    (v.name('Type') === 'StructElem' || (v.name('S') !== undefined && v.get('P') !== undefined));
+  const elements: (PdfValue | undefined)[] = [root.get('K')];
+  while (elements.length > 0 && out.size < 200_000) {
+    const k = elements.pop();
+    if (Array.isArray(k)) elements.push(...k);
+    else if (k instanceof PdfRef && !out.has(k.num)) {
+      const v = before.resolve(k);
+      if (!isElement(v)) continue; // an object reference's target or marked content: not structure
+      out.set(k.num, 'element');
+      elements.push((v as PdfDict).get('K'));
+    } else if (k instanceof PdfDict && isElement(k)) elements.push(k.get('K'));
+  }
+  const tree: (PdfValue | undefined)[] = [root.get('ParentTree')];
+  const treeNodes = new Set<number>();
+  const arrays: number[] = [];
+  while (tree.length > 0 && treeNodes.size < 200_000) {
+    const t = tree.pop();
+    const node = before.deref(t);
+    if (t instanceof PdfRef) {
+      if (treeNodes.has(t.num)) continue;
+      treeNodes.add(t.num);
+    }
+    if (!(node instanceof PdfDict)) continue;
+    const kids = before.deref(node.get('Kids'));
+    if (Array.isArray(kids)) tree.push(...kids);
+    const nums = before.deref(node.get('Nums'));
+    if (Array.isArray(nums))
+      for (let i = 1; i < nums.length; i += 2)
+        if (nums[i] instanceof PdfRef) arrays.push((nums[i] as PdfRef).num);
+  }
+  // A node or array that anything but the parent tree uses is judged as what else it is.
+  const onlyTree = (n: number) =>
+    [...(referrers.get(n) ?? [])].every((r) => treeNodes.has(r) || out.get(r) === 'root');
+  for (const n of treeNodes) if (!out.has(n) && onlyTree(n)) out.set(n, 'parent-tree');
+  for (const n of arrays)
+    if (!out.has(n) && Array.isArray(before.resolve(new PdfRef(n, 0))) && onlyTree(n))
+      out.set(n, 'parent-tree');
+  return out;
+}
+
+/**
+ * Why a change to an object of the logical structure is not allowed, or undefined: structure
+ * elements may gain kids (a new annotation's object reference), the root its parent tree, and the
+ * parent tree its entries; nothing else of the structure (roles, alternate or actual text, removed
+ * elements) may change. None of it changes what a page shows.
+ */
+function structureChange(part: StructurePart, old: PdfValue, now: PdfValue): string | undefined {
+  if (part === 'parent-tree') {
+    if (Array.isArray(now)) return undefined;
+    if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) return 'was replaced';
+    const bad = changedKeys(old, now).filter((k) => !['Nums', 'Kids', 'Limits'].includes(k));
+    return bad.length > 0 ? `changed in ${bad.join(', ')}` : undefined;
+  }
+  if (
+    !(old instanceof PdfDict) ||
+    !(now instanceof PdfDict) ||
+    old instanceof PdfStream ||
+    now instanceof PdfStream
+  )
+    return 'was replaced';
+  const keys = changedKeys(old, now);
+  const allowed = part === 'root' ? ['K', 'ParentTree', 'ParentTreeNextKey'] : ['K'];
+  const bad = keys.filter((k) => !allowed.includes(k));
+  if (bad.length > 0) return `changed in ${bad.join(', ')}`;
+  if (keys.includes('K')) {
+    const list = (v: PdfValue | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const after = list(now.get('K'));
+    if (!list(old.get('K')).every((k) => after.some((a) => same(a, k)))) return 'lost kids';
+  }
+  return undefined;
+}
+
+/** Whether a /Version name stayed or was raised (`/2.0` after `/1.7`), never lowered. */
+function versionRaised(old: PdfValue | undefined, now: PdfValue | undefined): boolean {
+  const v = (x: PdfValue | undefined) => (x instanceof PdfName ? Number.parseFloat(x.name) : Number.NaN);
+  if (now === undefined) return old === undefined;
+  return old === undefined ? !Number.isNaN(v(now)) : v(now) >= v(old);
+}
+
+/**
+ * Whether developer extensions (§7.12) were only added or raised: every prefix of the signed
+ * revision is still there, at the same or a higher base version and extension level.
+ */
+function extensionsRaised(
+  before: PdfDocument,
+  doc: PdfDocument,
+  old: PdfValue | undefined,
+  now: PdfValue | undefined,
+): boolean {
+  const levels = (d: PdfDocument, v: PdfValue | undefined) => {
+    const out = new Map<string, { base: number; level: number }>();
+    const dict = d.deref(v);
+    if (!(dict instanceof PdfDict)) return out;
+    for (const [prefix, entry] of dict.map) {
+      if (prefix === 'Type') continue;
+      const list = d.deref(entry);
+      for (const e of Array.isArray(list) ? list : [list]) {
+        const ext = d.deref(e);
+        if (!(ext instanceof PdfDict)) continue;
+        const base = ext.get('BaseVersion');
+        const level = d.deref(ext.get('ExtensionLevel'));
+        const seen = out.get(prefix);
+        const next = {
+          base: base instanceof PdfName ? Number.parseFloat(base.name) : 0,
+          level: typeof level === 'number' ? level : 0,
+        };
+        if (!seen || next.base > seen.base || (next.base === seen.base && next.level > seen.level))
+          out.set(prefix, next);
+      }
+    }
+    return out;
+  };
+  const was = levels(before, old);
+  const is = levels(doc, now);
+  for (const [prefix, { base, level }] of was) {
+    const n = is.get(prefix);
+    if (!n || n.base < base || (n.base === base && n.level < level)) return false;
+  }
+  return true;
+}
+
+/** Why filling `node` is not permitted, or undefined when it is. */
+function fillRefusal(
+  node: FormNode,
+  permissions: ModificationPermissions,
+  permits: string,
+): string | undefined {
+  if (permissions.docMdp === 1)
+    return `form field "${node.name}" changed although the certification permits no changes (/P 1)`;
+  if (isLocked(permissions.lock, node.name))
+    return `form field "${node.name}" is locked by this signature (FieldMDP) and was changed`;
+  void permits;
+  return undefined;
+}
+
+/**
+ * The widgets whose appearance stream `num` is, when every reference to it in the signed revision
+ * comes from a widget's /AP (directly, or through an indirect appearance dictionary only widgets
+ * use); undefined when anything else uses it (a page, a resource dictionary, a private key).
+ */
+function appearanceOwners(
+  before: PdfDocument,
+  num: number,
+  form: Map<number, FormNode>,
+  referrers: Map<number, Set<number>>,
+  depth = 0,
+): { node: FormNode; widget: number }[] | undefined {
+  const from = referrers.get(num);
+  if (!from || from.size === 0 || depth > 1) return undefined;
+  const owners: { node: FormNode; widget: number }[] = [];
+  for (const r of from) {
+    const node = form.get(r);
+    if (node?.widget) {
+      const widget = before.resolve(new PdfRef(r, 0));
+      const ap = widget instanceof PdfDict ? widget.get('AP') : undefined;
+      if (!(widget instanceof PdfDict) || !(holdsRef(ap, num) || holdsRef(before.deref(ap), num)))
+        return undefined;
+      // The widget must not also name it elsewhere (under a key of its own).
+      for (const [key, value] of widget.map) if (key !== 'AP' && holdsRef(value, num)) return undefined;
+      owners.push({ node, widget: r });
+      continue;
+    }
+    // An indirect appearance dictionary (/AP n 0 R): it must hold only appearances, used by widgets.
+    const dict = r >= 0 ? before.resolve(new PdfRef(r, 0)) : undefined;
+    if (!(dict instanceof PdfDict) || [...dict.map.keys()].some((k) => !['N', 'R', 'D'].includes(k)))
+      return undefined;
+    const via = appearanceOwners(before, r, form, referrers, depth + 1);
+    if (!via) return undefined;
+    owners.push(...via);
+  }
+  return owners;
+}
+
+/**
+ * Whether the value of the field that node `num` is (or is a widget of) differs between the signed
+ * revision and the final one: /V on the node or on its parents, or the widget's state /AS.
+ */
+function valueChanged(before: PdfDocument, doc: PdfDocument, num: number): boolean {
+  let oldNode: PdfValue | undefined = before.resolve(new PdfRef(num, 0));
+  let newNode: PdfValue | undefined = doc.resolve(new PdfRef(num, 0));
+  if (oldNode instanceof PdfDict && newNode instanceof PdfDict && !same(oldNode.get('AS'), newNode.get('AS')))
+    return true;
+  for (let depth = 0; depth < 8 && oldNode instanceof PdfDict && newNode instanceof PdfDict; depth += 1) {
+    if (!same(before.deref(oldNode.get('V')), doc.deref(newNode.get('V')))) return true;
+    oldNode = before.deref(oldNode.get('Parent'));
+    newNode = doc.deref(newNode.get('Parent'));
+  }
+  return false;
+}
+
+/** Whether `value` holds a reference to `num` (in an appearance dictionary's states). */
+function holdsRef(value: PdfValue | undefined, num: number, depth = 0): boolean {
+  if (depth > 3 || value === undefined) return false;
+  if (value instanceof PdfRef) return value.num === num;
+  if (Array.isArray(value)) return value.some((v) => holdsRef(v, num, depth + 1));
+  if (value instanceof PdfDict) return [...value.map.values()].some((v) => holdsRef(v, num, depth + 1));
+  return false;
+}
+
+/** Whether array `num` is some page's /Annots in the signed revision. */
+function isAnnotsArray(before: PdfDocument, num: number, referrers: Map<number, Set<number>>): boolean {
+  for (const r of referrers.get(num) ?? []) {
+    const page = r >= 0 ? before.resolve(new PdfRef(r, 0)) : undefined;
+    if (page instanceof PdfDict && page.name('Type') === 'Page' && refNum(page.get('Annots')) === num)
+      return true;
+  }
+  return false;
+}
+
+function isAnnotation(value: PdfValue | undefined): boolean {
+  return (
+    value instanceof PdfDict &&
+    (value.name('Type') === 'Annot' ||
+      (value.name('Subtype') !== undefined && value.get('Rect') !== undefined))
+  );
+}
+
+function isWidget(value: PdfValue | undefined): boolean {
+  return value instanceof PdfDict && value.name('Subtype') === 'Widget';
 }
 
 function onlyWhitespace(doc: PdfDocument, from: number): boolean {

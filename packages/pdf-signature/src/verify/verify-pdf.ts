@@ -329,7 +329,10 @@ export async function verifyPdf(
         vi: 'ByteRange bao phủ cả phiên bản trừ /Contents',
       },
     });
-    const mods = analyseModifications(doc, range.end);
+    const mods = analyseModifications(doc, range.end, {
+      dictionary: sig.objectNumber,
+      field: sig.fieldObjectNumber,
+    });
     report.modifiedAfter = mods.level;
     if (mods.level === 'disallowed') {
       report.checks.push({
@@ -392,6 +395,9 @@ export async function verifyPdf(
     report.signingTime = claimed ? claimed.toISOString() : null;
     // A valid signature timestamp beats the claimed time (ETSI EN 319 102-1: best signing time).
     let bestTime = claimed;
+    // A signature timestamp that is there but does not verify: the unsigned attributes were
+    // altered or damaged. The signature may still verify, but it is not one to accept as is.
+    let timestampBroken = false;
     if (signer.timestampToken) {
       try {
         const ts = await verifyTimestampToken(signer.timestampToken, signer.signature);
@@ -418,9 +424,10 @@ export async function verifyPdf(
                   },
           });
         } else {
+          timestampBroken = true;
           report.checks.push({
             id: 'timestamp',
-            status: 'warning',
+            status: 'failed',
             message: {
               en: `the timestamp does not verify: ${ts.problems.join('; ')}`,
               vi: 'dấu thời gian không hợp lệ',
@@ -428,9 +435,10 @@ export async function verifyPdf(
           });
         }
       } catch (error) {
+        timestampBroken = true;
         report.checks.push({
           id: 'timestamp',
-          status: 'warning',
+          status: 'failed',
           message: {
             en: `the timestamp cannot be read: ${(error as Error).message}`,
             vi: 'không đọc được dấu thời gian',
@@ -511,21 +519,26 @@ export async function verifyPdf(
     report.checks.push(...certificateChecks(chain));
     report.indication = chain.indication;
     report.subIndication = chain.subIndication;
+    if (timestampBroken && report.indication === 'TOTAL_PASSED') {
+      report.indication = 'INDETERMINATE';
+      report.subIndication = 'SIG_CONSTRAINTS_FAILURE';
+    }
     failIfChangedAfter(report, mods.level);
   }
   // A later signature that is not intact (broken ByteRange, digest or value, or one kyso cannot
   // verify at all) makes its update an unsigned change for every earlier signature (Universal
   // Signature Forgery, Sneaky Signature).
   signatures.forEach((s, i) => {
-    const broken = signatures
-      .slice(i + 1)
-      .find(
-        (later) =>
-          later.subIndication === 'FORMAT_FAILURE' ||
-          later.subIndication === 'HASH_FAILURE' ||
-          later.subIndication === 'SIG_CRYPTO_FAILURE' ||
-          later.subIndication === 'SIG_CONSTRAINTS_FAILURE',
-      );
+    const broken = signatures.slice(i + 1).find(
+      (later) =>
+        later.subIndication === 'FORMAT_FAILURE' ||
+        later.subIndication === 'HASH_FAILURE' ||
+        later.subIndication === 'SIG_CRYPTO_FAILURE' ||
+        // No signed attributes: not verified. (A verified signature whose timestamp is broken
+        // still vouches for its own update.)
+        (later.subIndication === 'SIG_CONSTRAINTS_FAILURE' &&
+          !later.checks.some((c) => c.id === 'signature' && c.status === 'passed')),
+    );
     if (broken && s.modifiedAfter !== 'disallowed') {
       s.modifiedAfter = 'disallowed';
       s.checks.push({
