@@ -113,6 +113,8 @@ export function useNodeCrypto(): void {
     if (!key) return undefined;
     const hash = scheme.hash.replace('-', '').toLowerCase();
     try {
+      // EdDSA hashes inside the algorithm: node:crypto takes no digest name for it.
+      if (scheme.kind === 'ed25519') return verify(null, check.data, key, check.signature);
       if (scheme.kind === 'rsa-pss') {
         return verify(
           hash,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createTestPki, type IssuedCertificate, personalSubject, run, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKysoError, parseCertificate, parseSignedData, verifySignerInfo } from '../src/index.js';
+import { useNodeCrypto, useWebCrypto } from '../src/node.js';
 
 let pki: TestPki;
 let ec: IssuedCertificate;
@@ -46,6 +47,27 @@ async function opensslSign(signer: IssuedCertificate, extra: string[] = []): Pro
   return new Uint8Array(readFileSync(out));
 }
 
+/**
+ * The CMS and signed bytes of the last signature in a corpus PDF (OpenSSL 3.0 cannot sign CMS
+ * with EdDSA; pyHanko can, and its fixtures carry such signatures).
+ */
+function lastPdfSignature(file: string): { cms: Uint8Array; signed: Uint8Array } {
+  const pdf = readFileSync(
+    join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'pdf', file),
+  );
+  const text = pdf.toString('latin1');
+  const at = text.lastIndexOf('/ByteRange');
+  const [a, b, c, d] = /\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/
+    .exec(text.slice(at))!
+    .slice(1)
+    .map(Number) as [number, number, number, number];
+  const hex = text.slice(a + b, c).replace(/[<>\s]/g, '');
+  return {
+    cms: new Uint8Array(Buffer.from(hex, 'hex')),
+    signed: new Uint8Array(Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)])),
+  };
+}
+
 describe('CMS SignedData made by openssl cms -sign', () => {
   it('verifies a CAdES signature (RSA): digest, signature and signing-certificate-v2 binding', async () => {
     const sd = parseSignedData(await opensslSign(pki.leaves.personal, ['-cades']));
@@ -69,6 +91,35 @@ describe('CMS SignedData made by openssl cms -sign', () => {
     const sd = parseSignedData(await opensslSign(ec, ['-cades']));
     const v = await verifySignerInfo(sd, sd.signers[0]!, sha256(content));
     expect(v).toMatchObject({ digestMatches: true, signatureValid: true, signingCertificateBinding: 'ok' });
+  });
+
+  it('verifies Ed25519 (RFC 8419, pyHanko’s signature), with WebCrypto and with node:crypto, and refuses a flipped bit', async () => {
+    const { cms, signed } = lastPdfSignature('pyhanko/extensions-direct.pdf');
+    const sd = parseSignedData(cms);
+    const signer = sd.signers[0]!;
+    expect(signer.digestAlgorithm).toBe('SHA-512');
+    expect(signer.signatureAlgorithm.oid).toBe('1.3.101.112');
+    const sha512 = new Uint8Array(createHash('sha512').update(signed).digest());
+    for (const use of [useWebCrypto, useNodeCrypto]) {
+      use();
+      expect(await verifySignerInfo(sd, signer, sha512)).toMatchObject({
+        digestMatches: true,
+        signatureValid: true,
+      });
+      const flipped = { ...signer, signature: signer.signature.map((b, i) => (i === 5 ? b ^ 1 : b)) };
+      const bad = await verifySignerInfo(sd, flipped, sha512);
+      expect(bad.signatureValid).toBe(false);
+      expect(bad.unsupportedAlgorithm).toBeUndefined();
+    }
+    useWebCrypto();
+  });
+
+  it('says an algorithm it cannot check is unsupported (Ed448), not that the signature is wrong', async () => {
+    const sd = parseSignedData(lastPdfSignature('pyhanko/ed448-disallowed-hash.pdf').cms);
+    const v = await verifySignerInfo(sd, sd.signers[0]!, new Uint8Array(64));
+    expect(v.signatureValid).toBe(false);
+    expect(v.unsupportedAlgorithm).toMatch(/1\.3\.101\.113/);
+    expect(v.problems.join(' ')).not.toMatch(/does not verify/);
   });
 
   it('reports a digest that does not match changed content', async () => {

@@ -69,11 +69,25 @@ describe('attacks (each must not pass, for its reason)', () => {
       (r) => expect(r.signatures.every((s) => s.modifiedAfter === 'disallowed')).toBe(true),
     ],
     [
-      'Universal Signature Forgery',
+      'Universal Signature Forgery (invisible)',
       () => pdfAttacks.universalSignatureForgery(honest),
+      (r) => {
+        // The forged signature fails, and with it the document; it shows nothing, so what the
+        // earlier signatures signed is still theirs.
+        expect(r.signatures.at(-1)!.subIndication).toBe('FORMAT_FAILURE');
+        expect(r.indication).toBe('TOTAL_FAILED');
+        expect(r.signatures.slice(0, -1).every((s) => s.modifiedAfter === 'allowed')).toBe(true);
+      },
+    ],
+    [
+      'Universal Signature Forgery (visible appearance over the page)',
+      () => pdfAttacks.universalSignatureForgery(honest, { visible: true }),
       (r) => {
         expect(r.signatures.at(-1)!.subIndication).toBe('FORMAT_FAILURE');
         expect(r.signatures.slice(0, -1).every((s) => s.modifiedAfter === 'disallowed')).toBe(true);
+        expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+          /signature \d+ is not valid/,
+        );
       },
     ],
     [

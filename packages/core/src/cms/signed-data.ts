@@ -44,6 +44,15 @@ export const CMS_OIDS = {
   adbeRevocationInfoArchival: '1.2.840.113583.1.1.8',
 } as const;
 
+/** X.690 §11.6 order: as octet strings, the shorter padded at its end with zero octets. */
+function compareDerOrder(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** One SignerInfo. */
 export interface SignerInfo {
   /** Who signed: issuer and serial, or a subject key identifier. */
@@ -53,6 +62,12 @@ export interface SignerInfo {
   signature: Uint8Array;
   /** The signed attributes re-encoded as a SET (what the signature covers), when present. */
   signedAttributesDer?: Uint8Array;
+  /**
+   * Whether the signed attributes are in DER order (X.690 §11.6: a SET OF sorted by encoding).
+   * RFC 5652 §5.4 hashes their DER encoding; a signer that signed them unsorted signed another
+   * encoding than the one a strict verifier hashes (EU DSS reports HASH_FAILURE).
+   */
+  signedAttributesInDerOrder?: boolean;
   contentType?: string;
   messageDigest?: Uint8Array;
   signingTime?: Date;
@@ -184,7 +199,11 @@ function parseSignerInfo(el: DerElement, what: string): SignerInfo {
     const der = new Uint8Array(attrs.raw);
     der[0] = 0x31;
     info.signedAttributesDer = der;
-    for (const attr of children(attrs, what)) readAttribute(attr, info, what);
+    const list = children(attrs, what);
+    info.signedAttributesInDerOrder = list.every(
+      (a, k) => k === 0 || compareDerOrder(list[k - 1]!.raw, a.raw) <= 0,
+    );
+    for (const attr of list) readAttribute(attr, info, what);
   }
   info.signatureAlgorithm = parseAlgorithmIdentifier(parts[i++]!, what);
   info.signature = expectTag(parts[i++], TAG.OCTET_STRING, what).value;
@@ -276,6 +295,11 @@ export interface SignerVerification {
   signingCertificateBinding: 'ok' | 'absent' | 'mismatch';
   /** The content type attribute matches the encapsulated content type. */
   contentTypeMatches: boolean;
+  /**
+   * Set when the signature could not be checked at all: its algorithm (or key) is one kyso does
+   * not verify. `signatureValid` is then false without the signature having been shown wrong.
+   */
+  unsupportedAlgorithm?: string;
   problems: string[];
 }
 
@@ -332,9 +356,11 @@ export async function verifySignerInfo(
         })
       : false;
   } catch (error) {
+    if (error instanceof KysoError && error.code === 'ALGORITHM_UNSUPPORTED')
+      result.unsupportedAlgorithm = error.message;
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (!result.signatureValid && signer.signedAttributesDer)
+  if (!result.signatureValid && signer.signedAttributesDer && !result.unsupportedAlgorithm)
     problems.push('the signature value does not verify with the signer key');
   return result;
 }

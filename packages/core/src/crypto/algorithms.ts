@@ -10,7 +10,9 @@ export type SignatureScheme =
   | { kind: 'rsa-pkcs1'; hash: VerifyHash }
   | { kind: 'rsa-pss'; hash: VerifyHash; saltLength: number }
   | { kind: 'ecdsa'; hash: VerifyHash }
-  | { kind: 'dsa'; hash: VerifyHash };
+  | { kind: 'dsa'; hash: VerifyHash }
+  /** Pure EdDSA on Ed25519 (RFC 8032, RFC 8410); its hash is SHA-512, inside the algorithm. */
+  | { kind: 'ed25519'; hash: 'SHA-512' };
 
 const BY_OID: Record<string, SignatureScheme> = {
   '1.2.840.113549.1.1.5': { kind: 'rsa-pkcs1', hash: 'SHA-1' },
@@ -23,6 +25,7 @@ const BY_OID: Record<string, SignatureScheme> = {
   '1.2.840.10045.4.3.4': { kind: 'ecdsa', hash: 'SHA-512' },
   '1.2.840.10040.4.3': { kind: 'dsa', hash: 'SHA-1' },
   '2.16.840.1.101.3.4.3.2': { kind: 'dsa', hash: 'SHA-256' },
+  '1.3.101.112': { kind: 'ed25519', hash: 'SHA-512' },
 };
 
 const NAMES: Record<string, string> = {
@@ -45,6 +48,7 @@ export const KEY_OIDS = {
   rsaPss: '1.2.840.113549.1.1.10',
   ec: '1.2.840.10045.2.1',
   dsa: '1.2.840.10040.4.1',
+  ed25519: '1.3.101.112',
 } as const;
 
 /** Named curves kyso verifies on. */
@@ -108,6 +112,7 @@ export function signatureAlgorithmName(alg: AlgorithmIdentifier): string {
   if (s.kind === 'rsa-pkcs1') return `${h}WithRSAEncryption`;
   if (s.kind === 'rsa-pss') return 'RSASSA-PSS';
   if (s.kind === 'ecdsa') return `ecdsa-with-${s.hash.replace('-', '')}`;
+  if (s.kind === 'ed25519') return 'Ed25519';
   return `dsa-with-${h}`;
 }
 
@@ -137,5 +142,6 @@ export function describePublicKey(spki: SubjectPublicKeyInfo): {
     const p = params?.tag === TAG.SEQUENCE ? children(params, 'DSA parameters')[0] : undefined;
     return { algorithm: 'DSA', size: p ? (p.value.length - (p.value[0] === 0 ? 1 : 0)) * 8 : 0 };
   }
+  if (oid === KEY_OIDS.ed25519) return { algorithm: 'Ed25519', size: 256 };
   return { algorithm: oid, size: 0 };
 }

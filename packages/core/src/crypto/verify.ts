@@ -5,7 +5,7 @@ import type { AlgorithmIdentifier, SubjectPublicKeyInfo } from '../x509/certific
 import { CURVE_OIDS, KEY_OIDS, type SignatureScheme, signatureScheme } from './algorithms.js';
 
 /**
- * Signature verification on WebCrypto (RSA PKCS#1 v1.5, RSA-PSS, ECDSA). DSA, which WebCrypto does
+ * Signature verification on WebCrypto (RSA PKCS#1 v1.5, RSA-PSS, ECDSA, Ed25519). DSA, which WebCrypto does
  * not offer and which the NIST PKITS suite still exercises, is verified by hand with BigInt
  * (FIPS 186-4 §4.7), including DSA parameter inheritance from the issuer (RFC 5280 §6.1.4 (e)).
  */
@@ -59,6 +59,7 @@ export async function verifySignature(check: SignatureCheck): Promise<boolean> {
     const fits =
       (scheme.kind === 'dsa' && keyOid === KEY_OIDS.dsa) ||
       (scheme.kind === 'ecdsa' && keyOid === KEY_OIDS.ec) ||
+      (scheme.kind === 'ed25519' && keyOid === KEY_OIDS.ed25519) ||
       ((scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') && keyOid === KEY_OIDS.rsa);
     if (!fits) throw mismatch();
     const answer = nativeVerifier(scheme, check);
@@ -80,6 +81,11 @@ export async function verifySignature(check: SignatureCheck): Promise<boolean> {
       bufferSource(raw),
       bufferSource(check.data),
     );
+  }
+  if (scheme.kind === 'ed25519') {
+    if (keyOid !== KEY_OIDS.ed25519) throw mismatch();
+    const key = await importKey(check.publicKey, scheme);
+    return subtle.verify({ name: 'Ed25519' }, key, bufferSource(check.signature), bufferSource(check.data));
   }
   if (keyOid !== KEY_OIDS.rsa) throw mismatch();
   const key = await importKey(check.publicKey, scheme);
@@ -114,8 +120,9 @@ function importKey(spki: SubjectPublicKeyInfo, scheme: SignatureScheme): Promise
     keyCache.set(cacheKey, cached);
     return cached;
   }
-  let params: RsaHashedImportParams | EcKeyImportParams;
-  if (scheme.kind === 'ecdsa') {
+  let params: RsaHashedImportParams | EcKeyImportParams | Algorithm;
+  if (scheme.kind === 'ed25519') params = { name: 'Ed25519' };
+  else if (scheme.kind === 'ecdsa') {
     const curveOid =
       spki.algorithm.params?.tag === TAG.OID ? readOid(spki.algorithm.params, 'EC parameters') : '';
     const namedCurve = CURVE_OIDS[curveOid];

@@ -248,6 +248,12 @@ function analyse(
       : exclusiveTerritory(before, beforeCatalogNum, key, referrers());
   const dssTerritory = territoryOf('DSS');
   const structure = beforeCatalogNum === undefined ? new Map() : structureObjects(before, referrers());
+  let annotated: Set<number> | undefined;
+  /** Every annotation a page of the final document lists. */
+  const annotatedNow = () => {
+    annotated ??= pageAnnotations(doc);
+    return annotated;
+  };
   const extensionsTerritory = territoryOf('Extensions');
   for (const num of doc.objectsFreedFrom(signedEnd)) {
     if (!before.has(num) || dssTerritory.has(num)) continue;
@@ -314,7 +320,12 @@ function analyse(
     const old = before.resolve(new PdfRef(num, 0));
     const now = doc.resolve(new PdfRef(num, 0));
     if (structure.has(num)) {
-      const why = structureChange(structure.get(num)!, old, now);
+      const why = structureChange(
+        structure.get(num)!,
+        old,
+        now,
+        permissions.docMdp === 3 ? (n) => !annotatedNow().has(n) : () => false,
+      );
       if (why) reject(`the logical structure changed: object ${num} ${why}`);
       continue;
     }
@@ -537,11 +548,17 @@ function structureObjects(
 
 /**
  * Why a change to an object of the logical structure is not allowed, or undefined: structure
- * elements may gain kids (a new annotation's object reference), the root its parent tree, and the
- * parent tree its entries; nothing else of the structure (roles, alternate or actual text, removed
+ * elements may gain kids (a new annotation's object reference) and, where annotations may be
+ * removed, lose an annotation's; the root may change its parent tree, and the parent tree its
+ * entries; nothing else of the structure (roles, alternate or actual text, removed
  * elements) may change. None of it changes what a page shows.
  */
-function structureChange(part: StructurePart, old: PdfValue, now: PdfValue): string | undefined {
+function structureChange(
+  part: StructurePart,
+  old: PdfValue,
+  now: PdfValue,
+  removedAnnotation: (num: number) => boolean,
+): string | undefined {
   if (part === 'parent-tree') {
     if (Array.isArray(now)) return undefined;
     if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) return 'was replaced';
@@ -562,9 +579,33 @@ function structureChange(part: StructurePart, old: PdfValue, now: PdfValue): str
   if (keys.includes('K')) {
     const list = (v: PdfValue | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
     const after = list(now.get('K'));
-    if (!list(old.get('K')).every((k) => after.some((a) => same(a, k)))) return 'lost kids';
+    // A kid that refers to an annotation goes with the annotation, where annotations may go (/P 3).
+    const goneAnnotation = (k: PdfValue) => {
+      const obj = k instanceof PdfDict && k.name('Type') === 'OBJR' ? k.get('Obj') : undefined;
+      return obj instanceof PdfRef && removedAnnotation(obj.num);
+    };
+    const lost = list(old.get('K')).filter((k) => !after.some((a) => same(a, k)));
+    if (lost.some((k) => !goneAnnotation(k))) return 'lost kids';
   }
   return undefined;
+}
+
+/** The annotations every page of `doc` lists (the page tree walked from the catalog, bounded). */
+function pageAnnotations(doc: PdfDocument): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  const stack: (PdfValue | undefined)[] = [doc.catalog().get('Pages')];
+  while (stack.length > 0 && seen.size < 100_000) {
+    const ref = stack.pop();
+    if (!(ref instanceof PdfRef) || seen.has(ref.num)) continue;
+    seen.add(ref.num);
+    const node = doc.resolve(ref);
+    if (!(node instanceof PdfDict)) continue;
+    const kids = doc.deref(node.get('Kids'));
+    if (Array.isArray(kids)) stack.push(...kids);
+    for (const n of refsIn(doc.deref(node.get('Annots')))) out.add(n);
+  }
+  return out;
 }
 
 /** Whether a /Version name stayed or was raised (`/2.0` after `/1.7`), never lowered. */

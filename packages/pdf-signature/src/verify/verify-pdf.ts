@@ -19,6 +19,7 @@ import {
 } from '@kyso/core';
 import { PdfDocument } from '../reader/document.js';
 import { readDocumentSecurityStore } from '../reader/dss.js';
+import { PdfDict, PdfRef } from '../reader/objects.js';
 import { findSignatures, type PdfSignatureField } from '../reader/signatures.js';
 import type { ByteSource, ByteSpan } from '../reader/source.js';
 import { analyseModifications } from './modifications.js';
@@ -111,6 +112,35 @@ function certificateChecks(
     status: c.status === 'skipped' ? 'warning' : c.status,
     message: c.message,
   }));
+}
+
+/**
+ * Whether a signature field shows anything: a widget (the field itself or a kid) with an
+ * appearance, an area, and neither the Hidden nor the NoView flag (ISO 32000-2 §12.5.3).
+ */
+function showsSomething(doc: PdfDocument, fieldNumber: number | null): boolean {
+  if (fieldNumber === null) return true; // cannot tell: assume it does
+  try {
+    const field = doc.deref(new PdfRef(fieldNumber, 0));
+    if (!(field instanceof PdfDict)) return true;
+    const kids = doc.deref(field.get('Kids'));
+    const widgets = [field, ...(Array.isArray(kids) ? kids.map((k) => doc.deref(k)) : [])];
+    return widgets.some((w) => {
+      if (!(w instanceof PdfDict) || w.get('AP') === undefined) return false;
+      const rect = doc.deref(w.get('Rect'));
+      const flags = doc.deref(w.get('F'));
+      const hidden = typeof flags === 'number' && (flags & (2 | 32)) !== 0;
+      const area =
+        Array.isArray(rect) &&
+        rect.length === 4 &&
+        rect.every((x) => typeof x === 'number') &&
+        (rect[2] as number) !== (rect[0] as number) &&
+        (rect[3] as number) !== (rect[1] as number);
+      return area && !hidden;
+    });
+  } catch {
+    return true;
+  }
 }
 
 /** A signature or timestamp that verifies is still failed by a disallowed change after it. */
@@ -479,6 +509,17 @@ export async function verifyPdf(
       );
       continue;
     }
+    if (v.unsupportedAlgorithm) {
+      // Not shown wrong, only not checkable here: a constraint kyso's validation cannot meet.
+      fail(
+        'signature',
+        'CRYPTO_CONSTRAINTS_FAILURE',
+        'INDETERMINATE',
+        `kyso cannot verify this signature: ${v.unsupportedAlgorithm}`,
+        `kyso không kiểm tra được chữ ký này: ${v.unsupportedAlgorithm}`,
+      );
+      continue;
+    }
     if (!v.signatureValid) {
       fail(
         'signature',
@@ -488,6 +529,20 @@ export async function verifyPdf(
         'giá trị chữ ký không hợp lệ',
       );
       continue;
+    }
+    if (signer.signedAttributesInDerOrder === false) {
+      // RFC 5652 §5.4 hashes the DER encoding of the signed attributes; these are not in DER
+      // order, so a verifier that re-encodes them (EU DSS, DSS-818) finds the hash different.
+      // kyso verifies the bytes as signed, as Adobe Reader and pdfsig do: nothing was altered,
+      // and @signpdf (node-forge) signs every attribute set this way. It says so.
+      report.checks.push({
+        id: 'signed-attributes',
+        status: 'warning',
+        message: {
+          en: 'the signed attributes are not in DER order (RFC 5652 §5.4); the signature verifies over them as signed, but validators that re-encode them (EU DSS) report HASH_FAILURE',
+          vi: 'các thuộc tính được ký không theo thứ tự DER (RFC 5652 §5.4); chữ ký đúng trên dữ liệu như đã ký, nhưng các trình kiểm tra mã hóa lại (EU DSS) sẽ báo HASH_FAILURE',
+        },
+      });
     }
     if (v.signingCertificateBinding === 'mismatch') {
       fail(
@@ -525,20 +580,16 @@ export async function verifyPdf(
     }
     failIfChangedAfter(report, mods.level);
   }
-  // A later signature that is not intact (broken ByteRange, digest or value, or one kyso cannot
-  // verify at all) makes its update an unsigned change for every earlier signature (Universal
-  // Signature Forgery, Sneaky Signature).
+  // A later signature that was not verified (broken ByteRange, digest or value, no signed
+  // attributes, an algorithm kyso cannot check) vouches for nothing: if its field shows something, that appearance is unsigned
+  // content painted over the page, a change for every earlier signature (Universal Signature
+  // Forgery, Sneaky Signature). An invisible one changes nothing shown; it fails on its own.
+  const notIntact = (later: SignatureReport) =>
+    !later.checks.some((c) => c.id === 'signature' && c.status === 'passed');
   signatures.forEach((s, i) => {
-    const broken = signatures.slice(i + 1).find(
-      (later) =>
-        later.subIndication === 'FORMAT_FAILURE' ||
-        later.subIndication === 'HASH_FAILURE' ||
-        later.subIndication === 'SIG_CRYPTO_FAILURE' ||
-        // No signed attributes: not verified. (A verified signature whose timestamp is broken
-        // still vouches for its own update.)
-        (later.subIndication === 'SIG_CONSTRAINTS_FAILURE' &&
-          !later.checks.some((c) => c.id === 'signature' && c.status === 'passed')),
-    );
+    const broken = signatures
+      .slice(i + 1)
+      .find((later) => notIntact(later) && showsSomething(doc, fields[later.index - 1]!.fieldObjectNumber));
     if (broken && s.modifiedAfter !== 'disallowed') {
       s.modifiedAfter = 'disallowed';
       s.checks.push({
@@ -557,11 +608,14 @@ export async function verifyPdf(
   });
   const signed = signatures.filter((s) => s.kind === 'signature');
   const judged = signed.length > 0 ? signed : signatures;
+  // Any entry that failed (a broken timestamp too) fails the document; an untrusted TSA does not.
+  const failed = signatures.some((s) => s.indication === 'TOTAL_FAILED');
   const indication: Indication =
     judged.length > 0 &&
+    !failed &&
     judged.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed')
       ? 'TOTAL_PASSED'
-      : judged.some((s) => s.indication === 'TOTAL_FAILED' || s.modifiedAfter === 'disallowed')
+      : failed || judged.some((s) => s.modifiedAfter === 'disallowed')
         ? 'TOTAL_FAILED'
         : 'INDETERMINATE';
   return { indication, signatures };
