@@ -12,9 +12,9 @@ export { startLoopbackServer } from './loopback-server.js';
 export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
 export { startOcspResponder } from './ocsp.js';
 export type { NssSigner } from './pdf.js';
-export { createNssSigner, minimalPdf, scannedPdf } from './pdf.js';
+export { createNssSigner, fillTextField, formPdf, minimalPdf, scannedPdf } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';
-export { addDocumentTimestamp, signWithOpensslCms } from './pdf-cms-signer.js';
+export { addDocumentTimestamp, type SignaturePermissions, signWithOpensslCms } from './pdf-cms-signer.js';
 export { addDocumentSecurityStore, type DssData } from './pdf-dss.js';
 export type {
   CertificateProfile,

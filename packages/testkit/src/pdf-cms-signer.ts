@@ -95,17 +95,46 @@ interface Placeholder {
 }
 
 /** Writes a signature field with dictionary `sigDict` (without /ByteRange and /Contents) in an update. */
-function writePlaceholder(input: Uint8Array, fieldName: string, sigDict: string): Placeholder {
+/** What a signature permits after it (ISO 32000-2 §12.8.2.2–12.8.2.4). */
+export interface SignaturePermissions {
+  /** Make it a certification signature with this DocMDP level (catalog /Perms /DocMDP). */
+  certify?: 1 | 2 | 3;
+  /** Lock fields with FieldMDP (the field's /Lock and the signature's /Reference). */
+  lock?: { action: 'All' | 'Include' | 'Exclude'; fields?: string[] };
+}
+
+function writePlaceholder(
+  input: Uint8Array,
+  fieldName: string,
+  sigDict: string,
+  permissions: SignaturePermissions = {},
+): Placeholder {
   const size = nextFree(input);
   const [sigNum, widgetNum, formNum] = [size, size + 1, size + 2];
   const catalog = lastObject(input, 1);
   const page = lastObject(input, 3);
   const objects: Record<number, string> = {};
   const placeholderRange = '[0 0000000000 0000000000 0000000000]';
+  const { certify, lock } = permissions;
+  const lockParams = lock
+    ? `/Action /${lock.action}${lock.fields ? ` /Fields [${lock.fields.map((f) => `(${f})`).join(' ')}]` : ''}`
+    : '';
+  const references = [
+    ...(certify
+      ? [
+          `<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${certify} /V /1.2 >> >>`,
+        ]
+      : []),
+    ...(lock
+      ? [
+          `<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams ${lockParams} /V /1.2 >> >>`,
+        ]
+      : []),
+  ];
   objects[sigNum] =
-    `<< ${sigDict} /ByteRange ${placeholderRange} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> >>`;
+    `<< ${sigDict}${references.length ? ` /Reference [${references.join(' ')}]` : ''} /ByteRange ${placeholderRange} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> >>`;
   objects[widgetNum] =
-    `<< /FT /Sig /T (${fieldName}) /Type /Annot /Subtype /Widget /F 132 /Rect [0 0 0 0] /P 3 0 R /V ${sigNum} 0 R >>`;
+    `<< /FT /Sig /T (${fieldName}) /Type /Annot /Subtype /Widget /F 132 /Rect [0 0 0 0] /P 3 0 R /V ${sigNum} 0 R${lock ? ` /Lock << /Type /SigFieldLock ${lockParams} >>` : ''} >>`;
   const formRef = /\/AcroForm (\d+) 0 R/.exec(catalog);
   if (formRef) {
     const form = lastObject(input, Number(formRef[1]));
@@ -117,6 +146,8 @@ function writePlaceholder(input: Uint8Array, fieldName: string, sigDict: string)
     objects[formNum] = `<< /Fields [${widgetNum} 0 R] /SigFlags 3 >>`;
     objects[1] = catalog.replace(/>>\s*$/, ` /AcroForm ${formNum} 0 R >>`);
   }
+  if (certify)
+    objects[1] = (objects[1] ?? catalog).replace(/>>\s*$/, ` /Perms << /DocMDP ${sigNum} 0 R >> >>`);
   const annotsRef = /\/Annots (\d+) 0 R/.exec(page);
   if (annotsRef) {
     const annots = lastObject(input, Number(annotsRef[1]));
@@ -193,18 +224,22 @@ export async function addDocumentTimestamp(
   return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
 }
 
-/** Signs `input` with openssl cms over a placeholder testkit writes; optionally timestamped. */
+/**
+ * Signs `input` with openssl cms over a placeholder testkit writes; optionally timestamped, and
+ * optionally a certification (DocMDP) or field-locking (FieldMDP) signature.
+ */
 export async function signWithOpensslCms(
   input: Uint8Array,
   signer: IssuedCertificate,
   chain: readonly IssuedCertificate[],
   fieldName: string,
-  options: { tsa?: TimestampAuthority } = {},
+  options: { tsa?: TimestampAuthority } & SignaturePermissions = {},
 ): Promise<Uint8Array> {
   const p = writePlaceholder(
     input,
     fieldName,
     '/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached',
+    options,
   );
   const dir = makeTempDir('cms-sign');
   const dataPath = writeCoveredBytes(p, dir);

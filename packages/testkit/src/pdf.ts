@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendIncrementalUpdate, lastObject, nextFree } from './pdf-attacks.js';
 import type { IssuedCertificate, TestPki } from './pki.js';
 import { makeTempDir, run } from './tools.js';
 
@@ -34,6 +35,11 @@ export function minimalPdf(
     { dict: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
     ...(options.shadow ? [{ dict: `<< /Length ${overlay.length} >>`, stream: overlay }] : []),
   ];
+  return writePdf(objects);
+}
+
+/** A PDF of `objects` (numbered from 1, object 1 the catalog) with a classic xref table. */
+function writePdf(objects: readonly { dict: string; stream?: string }[]): Uint8Array {
   let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
@@ -92,6 +98,63 @@ export function scannedPdf(imageBytes: number): Uint8Array {
   tail += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
   parts.push(Buffer.from(tail, 'latin1'));
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * A one-page form letter with two text fields (ISO 32000-2 §12.7): "SoVanBan" (object 6, its
+ * appearance 8) and "NguoiNhan" (object 9, appearance 10), each a field merged with its widget,
+ * listed in the page's /Annots (object 11) and the form (object 7). Objects: 1 catalog, 2 pages,
+ * 3 page, 4 content, 5 font.
+ */
+export function formPdf(): Uint8Array {
+  const content = 'BT /F1 14 Tf 72 770 Td (CONG VAN - PHIEU TRINH) Tj ET';
+  const appearance = (text: string) => `/Tx BMC BT /F1 12 Tf 2 6 Td (${text}) Tj ET EMC`;
+  const field = (name: string, value: string, y: number, ap: number) =>
+    `<< /FT /Tx /T (${name}) /V (${value}) /Type /Annot /Subtype /Widget /F 4 /Rect [72 ${y} 372 ${y + 22}] /P 3 0 R /DA (/F1 12 Tf 0 g) /AP << /N ${ap} 0 R >> >>`;
+  const objects: { dict: string; stream?: string }[] = [
+    { dict: '<< /Type /Catalog /Pages 2 0 R /AcroForm 7 0 R >>' },
+    { dict: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+    {
+      dict: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Annots 11 0 R >>',
+    },
+    { dict: `<< /Length ${content.length} >>`, stream: content },
+    { dict: '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>' },
+    { dict: field('SoVanBan', '123/SKHCN-VP', 700, 8) },
+    { dict: '<< /Fields [6 0 R 9 0 R] /DR << /Font << /F1 5 0 R >> >> /DA (/F1 12 Tf 0 g) >>' },
+    {
+      dict: `<< /Type /XObject /Subtype /Form /BBox [0 0 300 22] /Resources << /Font << /F1 5 0 R >> >> /Length ${appearance('123/SKHCN-VP').length} >>`,
+      stream: appearance('123/SKHCN-VP'),
+    },
+    { dict: field('NguoiNhan', '', 660, 10) },
+    {
+      dict: `<< /Type /XObject /Subtype /Form /BBox [0 0 300 22] /Resources << /Font << /F1 5 0 R >> >> /Length ${appearance('').length} >>`,
+      stream: appearance(''),
+    },
+    { dict: '[6 0 R 9 0 R]' },
+  ];
+  return writePdf(objects);
+}
+
+/**
+ * Fills text field `num` of a form letter in an incremental update, as a viewer does: the new
+ * value, and a new appearance stream showing it. With `appearanceOnly`, the appearance changes and
+ * the value does not (the Shadow "replace" attack's last step).
+ */
+export function fillTextField(
+  input: Uint8Array,
+  num: number,
+  value: string,
+  options: { appearanceOnly?: boolean } = {},
+): Uint8Array {
+  const n = nextFree(input);
+  const field = lastObject(input, num);
+  const text = `/Tx BMC BT /F1 12 Tf 2 6 Td (${value}) Tj ET EMC`;
+  let updated = field.replace(/\/AP << \/N \d+ 0 R >>/, `/AP << /N ${n} 0 R >>`);
+  if (!options.appearanceOnly) updated = updated.replace(/\/V \([^)]*\)/, `/V (${value})`);
+  return appendIncrementalUpdate(input, {
+    [n]: `<< /Type /XObject /Subtype /Form /BBox [0 0 300 22] /Resources << /Font << /F1 5 0 R >> >> /Length ${text.length} >>\nstream\n${text}\nendstream`,
+    [num]: updated,
+  });
 }
 
 /** An NSS database holding the test PKI's roots and the keys of the given signers. */

@@ -373,6 +373,15 @@ export async function verifyPdf(
           vi: `văn bản bị thay đổi sau khi ký: ${mods.reasons.join('; ')}`,
         },
       });
+    } else if (mods.level === 'allowed') {
+      report.checks.push({
+        id: 'modifications',
+        status: 'passed',
+        message: {
+          en: `changed after signing only as permitted: ${mods.reasons.join('; ')}`,
+          vi: `sau khi ký chỉ có các thay đổi được phép: ${mods.reasons.join('; ')}`,
+        },
+      });
     }
     const [a, b, c, d] = sig.byteRange as [number, number, number, number];
     const spans = [
