@@ -121,6 +121,31 @@ describe('form filling after a signature', () => {
   });
 });
 
+describe('a signature’s appearance', () => {
+  it('may not be replaced once signed (pdfsig’s appearance stream redefined after signing)', async () => {
+    const { createNssSigner, minimalPdf } = await import('@kyso/testkit');
+    const nss = await createNssSigner(pki, [pki.leaves.personal]);
+    try {
+      const signed = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
+      const widget = /\/T \(ChuKyLanhDao\)[^]*?\/AP <<\s*\/N (\d+) 0 R/.exec(
+        Buffer.from(signed).toString('latin1'),
+      );
+      expect(widget, 'pdfsig writes an appearance stream for its widget').not.toBeNull();
+      const text = '0 0 1 rg BT /Helv 10 Tf 2 2 Td (KY THAY: NGUYEN VAN B) Tj ET';
+      const replaced = pdfAttacks.appendIncrementalUpdate(signed, {
+        [Number(widget![1])]:
+          `<< /Type /XObject /Subtype /Form /BBox [0 0 200 40] /Length ${text.length} >>\nstream\n${text}\nendstream`,
+      });
+      await qpdfSound(replaced, 'appearance-replaced');
+      const r = await verify(replaced);
+      expect(first(r).modifiedAfter).toBe('disallowed');
+      expect(why(r)).toMatch(/signature field "ChuKyLanhDao", already signed/);
+    } finally {
+      nss.cleanup();
+    }
+  });
+});
+
 describe('annotations and signatures after a certification', () => {
   it('allows an annotation only at DocMDP level 3 (Evil Annotation below it)', async () => {
     for (const [level, verdict] of [

@@ -340,7 +340,11 @@ function analyse(
         ? owners
             .map(({ node, widget }) =>
               node.signature
-                ? undefined
+                ? // Only a signature field being signed now may get a new appearance: one that was
+                  // already signed keeps the appearance it was signed with.
+                  beingSigned(before, doc, widget)
+                  ? undefined
+                  : `the appearance of signature field "${node.name}", already signed, was replaced`
                 : (fillRefusal(node, permissions, permits) ??
                   (valueChanged(before, doc, widget)
                     ? undefined
@@ -724,6 +728,19 @@ function valueChanged(before: PdfDocument, doc: PdfDocument, num: number): boole
     newNode = doc.deref(newNode.get('Parent'));
   }
   return false;
+}
+
+/** Whether signature field (or widget) `num` had no value in the signed revision and has one now. */
+function beingSigned(before: PdfDocument, doc: PdfDocument, num: number): boolean {
+  const valueOf = (d: PdfDocument) => {
+    let node: PdfValue | undefined = d.resolve(new PdfRef(num, 0));
+    for (let depth = 0; depth < 8 && node instanceof PdfDict; depth += 1) {
+      if (node.get('V') !== undefined) return node.get('V');
+      node = d.deref(node.get('Parent'));
+    }
+    return undefined;
+  };
+  return valueOf(before) === undefined && valueOf(doc) !== undefined;
 }
 
 /** Whether `value` holds a reference to `num` (in an appearance dictionary's states). */
