@@ -127,7 +127,7 @@ describe('a signature’s appearance', () => {
     const nss = await createNssSigner(pki, [pki.leaves.personal]);
     try {
       const signed = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
-      const widget = /\/T \(ChuKyLanhDao\)[^]*?\/AP <<\s*\/N (\d+) 0 R/.exec(
+      const widget = /\/T \(ChuKyLanhDao\)[\s\S]*?\/AP <<\s*\/N (\d+) 0 R/.exec(
         Buffer.from(signed).toString('latin1'),
       );
       expect(widget, 'pdfsig writes an appearance stream for its widget').not.toBeNull();

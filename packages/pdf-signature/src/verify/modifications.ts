@@ -732,7 +732,7 @@ function valueChanged(before: PdfDocument, doc: PdfDocument, num: number): boole
 
 /** Whether signature field (or widget) `num` had no value in the signed revision and has one now. */
 function beingSigned(before: PdfDocument, doc: PdfDocument, num: number): boolean {
-  const valueOf = (d: PdfDocument) => {
+  const fieldValue = (d: PdfDocument) => {
     let node: PdfValue | undefined = d.resolve(new PdfRef(num, 0));
     for (let depth = 0; depth < 8 && node instanceof PdfDict; depth += 1) {
       if (node.get('V') !== undefined) return node.get('V');
@@ -740,7 +740,7 @@ function beingSigned(before: PdfDocument, doc: PdfDocument, num: number): boolea
     }
     return undefined;
   };
-  return valueOf(before) === undefined && valueOf(doc) !== undefined;
+  return fieldValue(before) === undefined && fieldValue(doc) !== undefined;
 }
 
 /** Whether `value` holds a reference to `num` (in an appearance dictionary's states). */
