@@ -38,7 +38,7 @@ try {
     `Verifying a ${Math.round(signed.length / 1024 / 1024)} MiB PDF with two signatures (wall time, lower is faster)`,
     [
       ['openssl dgst -sha256 of the file', hash],
-      ['kyso verifyPdfFile, in a running process', median(runs.map((r) => r.verifyMs))],
+      ['kyso verifyPdfFile itself (timed in the fresh process)', median(runs.map((r) => r.verifyMs))],
       ['kyso, a fresh node process (start included)', kyso],
       ['pdfsig', pdfsig],
     ],
