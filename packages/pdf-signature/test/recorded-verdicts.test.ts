@@ -172,7 +172,6 @@ const ROWS: Row[] = [
     'pyHanko',
     'CMS SignerInfo without signed attributes: valid (untrusted)',
     'passes',
-    'PAdES (ETSI EN 319 142-1) requires signed attributes; kyso reports the signature INDETERMINATE / SIG_CONSTRAINTS_FAILURE and does not verify it',
   ],
   [
     'pyhanko/pdf-sig-with-econtent.pdf',

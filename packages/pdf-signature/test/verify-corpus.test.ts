@@ -31,15 +31,30 @@ describe('integrity of signatures made by other software', () => {
   });
 });
 
-describe('signatures kyso does not verify', () => {
-  it('reports a SignerInfo without signed attributes as INDETERMINATE, not as changed bytes', async () => {
-    // pdfsig finds it valid (RFC 5652 allows it); PAdES requires signed attributes.
+describe('signatures without signed attributes, and adbe.pkcs7.sha1', () => {
+  it('verifies a SignerInfo that signs the covered bytes themselves (adbe.pkcs7.detached), with a warning', async () => {
+    // RFC 5652 §5.4 allows it, and pdfsig finds it valid: the signature value covers the bytes.
     const r = await verify('pyhanko/sig-no-signed-attrs.pdf');
-    expect(r.signatures[0]).toMatchObject({
-      indication: 'INDETERMINATE',
-      subIndication: 'SIG_CONSTRAINTS_FAILURE',
-    });
-    expect(r.indication).toBe('INDETERMINATE');
+    expect(passedSignature(r, 0)).toBe(true);
+    expect(r.signatures[0]!.checks.find((c) => c.id === 'signed-attributes')!.status).toBe('warning');
+    expect(r.signatures[0]!.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
+  it('verifies adbe.pkcs7.sha1 (the encapsulated SHA-1 of the ByteRange) as pdfsig does, warning about SHA-1', async () => {
+    for (const f of ['dss/pkcs7_sha1.pdf', 'dss/wrong-digest-algo.pdf']) {
+      const r = await verify(f);
+      const sha1 = r.signatures.find((s) => s.subFilter === 'adbe.pkcs7.sha1')!;
+      expect(passedSignature(r, sha1.index - 1), f).toBe(true);
+      expect(sha1.modifiedAfter, f).not.toBe('disallowed');
+      expect(sha1.checks.find((c) => c.id === 'sub-filter')!.status).toBe('warning');
+    }
+  });
+
+  it('fails adbe.pkcs7.sha1 when a covered byte changes (HASH_FAILURE)', async () => {
+    const bytes = new Uint8Array(readFileSync(join(C, 'dss/pkcs7_sha1.pdf')));
+    bytes[12] = bytes[12]! ^ 0x01; // in the header's binary comment: the file still reads
+    const r = await verifyPdf(bytes, { trustAnchors: [], revocation: 'none' });
+    expect(r.signatures.find((s) => s.subFilter === 'adbe.pkcs7.sha1')!.subIndication).toBe('HASH_FAILURE');
   });
 });
 

@@ -145,6 +145,44 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
   });
 });
 
+describe('signatures without signed attributes (openssl cms -noattr over a placeholder)', () => {
+  it('verifies one declared adbe.pkcs7.detached over the covered bytes, as pdfsig does, and fails it when a byte changes', async () => {
+    const { signWithOpensslCms } = await import('@kyso/testkit');
+    const chain = [pki.subCa.certificate];
+    const signed = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, chain, 'ChuKyLanhDao', {
+      noAttributes: true,
+      subFilter: 'adbe.pkcs7.detached',
+    });
+    const r = await verify(signed);
+    expect(r.indication).toBe('TOTAL_PASSED');
+    expect(r.signatures[0]!.checks.find((c) => c.id === 'signed-attributes')!.status).toBe('warning');
+    expect(await pdfsigVerdicts(signed, 'noattr')).toEqual(['Signature is Valid.']);
+    const tampered = new Uint8Array(signed);
+    tampered[12] = tampered[12]! ^ 0x01;
+    expect((await verify(tampered)).signatures[0]).toMatchObject({
+      indication: 'TOTAL_FAILED',
+      subIndication: 'SIG_CRYPTO_FAILURE',
+    });
+  });
+
+  it('does not verify one declared ETSI.CAdES.detached: PAdES requires signed attributes', async () => {
+    const { signWithOpensslCms } = await import('@kyso/testkit');
+    const signed = await signWithOpensslCms(
+      minimalPdf(),
+      pki.leaves.personal,
+      [pki.subCa.certificate],
+      'Sig',
+      {
+        noAttributes: true,
+      },
+    );
+    expect((await verify(signed)).signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'SIG_CONSTRAINTS_FAILURE',
+    });
+  });
+});
+
 describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder, timestamped by the test TSA', () => {
   it('passes both signatures, takes the trusted timestamp as signing time, and pdfsig agrees', async () => {
     const { signWithOpensslCms, startTimestampAuthority } = await import('@kyso/testkit');

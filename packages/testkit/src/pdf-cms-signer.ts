@@ -233,12 +233,18 @@ export async function signWithOpensslCms(
   signer: IssuedCertificate,
   chain: readonly IssuedCertificate[],
   fieldName: string,
-  options: { tsa?: TimestampAuthority } & SignaturePermissions = {},
+  options: {
+    tsa?: TimestampAuthority;
+    /** Sign the bytes themselves, with no signed attributes (`openssl cms -noattr`, not CAdES). */
+    noAttributes?: boolean;
+    /** The /SubFilter to declare (default ETSI.CAdES.detached). */
+    subFilter?: string;
+  } & SignaturePermissions = {},
 ): Promise<Uint8Array> {
   const p = writePlaceholder(
     input,
     fieldName,
-    '/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached',
+    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${options.subFilter ?? 'ETSI.CAdES.detached'}`,
     options,
   );
   const dir = makeTempDir('cms-sign');
@@ -250,7 +256,7 @@ export async function signWithOpensslCms(
     'cms',
     '-sign',
     '-binary',
-    '-cades',
+    ...(options.noAttributes ? ['-noattr'] : ['-cades']),
     '-md',
     'sha256',
     '-in',

@@ -100,7 +100,10 @@ function malformed(message: string, cause?: unknown): KysoError {
   });
 }
 
-/** Parses a ContentInfo holding SignedData. Trailing zero padding (PDF /Contents) is allowed. */
+/**
+ * Parses a ContentInfo holding SignedData. Trailing zero padding (PDF /Contents) is allowed.
+ * Throws `CMS_MALFORMED`, or `ALGORITHM_UNSUPPORTED` for a digest algorithm kyso does not know.
+ */
 export function parseSignedData(input: Uint8Array): SignedData {
   const what = 'CMS';
   try {
@@ -132,7 +135,9 @@ export function parseSignedData(input: Uint8Array): SignedData {
     const signers = expectChildren(sd[i]!, TAG.SET, what).map((si) => parseSignerInfo(si, what));
     return { eContentType, ...(eContent ? { eContent } : {}), certificates, crls, signers };
   } catch (error) {
-    if (isKysoError(error) && error.code === 'CMS_MALFORMED') throw error;
+    // A well-formed CMS in an algorithm kyso does not know is not malformed: say which it is.
+    if (isKysoError(error) && (error.code === 'CMS_MALFORMED' || error.code === 'ALGORITHM_UNSUPPORTED'))
+      throw error;
     throw malformed(error instanceof Error ? error.message : String(error), error);
   }
 }
@@ -306,13 +311,16 @@ export interface SignerVerification {
 /**
  * Verifies one SignerInfo: the message digest against `contentDigest` (computed by the caller with
  * `signer.digestAlgorithm`, so that large content can be hashed as a stream), the signature over
- * the signed attributes, and the ESS signing-certificate binding.
+ * the signed attributes, and the ESS signing-certificate binding. A SignerInfo without signed
+ * attributes signs the content itself (RFC 5652 §5.4): it is verified when `options.content`
+ * holds that content, and otherwise reported unverified.
  */
 export async function verifySignerInfo(
   sd: SignedData,
   signer: SignerInfo,
   contentDigest: Uint8Array,
   extraCertificates: readonly Certificate[] = [],
+  options: { content?: Uint8Array } = {},
 ): Promise<SignerVerification> {
   const problems: string[] = [];
   const certificate = findSignerCertificate(signer, [...sd.certificates, ...extraCertificates]);
@@ -325,11 +333,15 @@ export async function verifySignerInfo(
     problems,
   };
   if (!result.contentTypeMatches) problems.push('the content-type attribute does not match the content');
-  const signedData = signer.signedAttributesDer ?? contentDigest;
+  // What the signature value covers: the signed attributes, or else the content itself.
+  const signedData = signer.signedAttributesDer ?? options.content;
   if (signer.signedAttributesDer) {
     result.digestMatches =
       signer.messageDigest !== undefined && bytesEqual(signer.messageDigest, contentDigest);
     if (!result.digestMatches) problems.push('the message digest does not match the signed content');
+  } else if (options.content) {
+    // No message-digest attribute to contradict: the signature value alone decides.
+    result.digestMatches = true;
   } else {
     problems.push('no signed attributes: the signature covers the content directly');
   }
@@ -347,7 +359,7 @@ export async function verifySignerInfo(
   // rsaEncryption as the signature algorithm means PKCS#1 v1.5 with the digest algorithm.
   const algorithm = signatureAlgorithmFor(signer);
   try {
-    result.signatureValid = signer.signedAttributesDer
+    result.signatureValid = signedData
       ? await verifySignature({
           algorithm,
           signature: signer.signature,
@@ -360,7 +372,7 @@ export async function verifySignerInfo(
       result.unsupportedAlgorithm = error.message;
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (!result.signatureValid && signer.signedAttributesDer && !result.unsupportedAlgorithm)
+  if (!result.signatureValid && signedData && !result.unsupportedAlgorithm)
     problems.push('the signature value does not verify with the signer key');
   return result;
 }

@@ -3,6 +3,7 @@ import {
   type Crl,
   describeCertificate,
   type Indication,
+  isKysoError,
   type LocalizedMessage,
   type OcspResponse,
   parseCertificateDer,
@@ -279,20 +280,35 @@ function checkByteRange(sig: PdfSignatureField, doc: PdfDocument): { ok: boolean
   return { ok: true, why: '', end };
 }
 
+/** The most covered bytes read whole to verify a signature without signed attributes. */
+const MAX_UNATTRIBUTED_CONTENT = 64 * 1024 * 1024;
+
+/** The covered bytes, joined (only for signatures that sign them directly). */
+async function coveredBytes(
+  source: ByteSource,
+  spans: readonly ByteSpan[],
+): Promise<Uint8Array<ArrayBuffer>> {
+  const out = new Uint8Array(spans.reduce((n, s) => n + (s.end - s.start), 0));
+  let pos = 0;
+  for (const span of spans)
+    for await (const chunk of source.chunks(span.start, span.end)) {
+      out.set(chunk, pos);
+      pos += chunk.length;
+    }
+  return out;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** WebCrypto has no incremental hash: the spans are copied into one buffer first. */
 async function webCryptoDigest(
   hash: DigestName,
   spans: readonly ByteSpan[],
   source: ByteSource,
 ): Promise<Uint8Array> {
-  const joined = new Uint8Array(spans.reduce((n, s) => n + (s.end - s.start), 0));
-  let pos = 0;
-  for (const span of spans)
-    for await (const chunk of source.chunks(span.start, span.end)) {
-      joined.set(chunk, pos);
-      pos += chunk.length;
-    }
-  return new Uint8Array(await globalThis.crypto.subtle.digest(hash, joined));
+  return new Uint8Array(await globalThis.crypto.subtle.digest(hash, await coveredBytes(source, spans)));
 }
 
 function parseClaimedTime(m: string | null): Date | null {
@@ -398,6 +414,16 @@ export async function verifyPdf(
     try {
       sd = parseSignedData(sig.contents ?? new Uint8Array());
     } catch (error) {
+      if (isKysoError(error) && error.code === 'ALGORITHM_UNSUPPORTED') {
+        fail(
+          'cms',
+          'CRYPTO_CONSTRAINTS_FAILURE',
+          'INDETERMINATE',
+          `kyso cannot verify this signature: ${error.message}`,
+          `kyso không kiểm tra được chữ ký này: ${error.messageVi}`,
+        );
+        continue;
+      }
       fail(
         'cms',
         'FORMAT_FAILURE',
@@ -407,21 +433,62 @@ export async function verifyPdf(
       );
       continue;
     }
-    // PDF signatures are detached: the CMS signs the ByteRange. One that carries its own content
-    // signs that instead (DSS's enveloping-CMS case), which no PDF subfilter provides for.
-    if (sd.eContent !== undefined && sd.eContent.length > 0) {
-      fail(
-        'cms',
-        'FORMAT_FAILURE',
-        'TOTAL_FAILED',
-        'the CMS carries its own signed content instead of signing the document bytes (not detached)',
-        'CMS chứa nội dung riêng thay vì ký các byte của văn bản (không phải chữ ký tách rời)',
-      );
-      continue;
-    }
     const signer = sd.signers[0]!;
-    const digest = await digestOf(signer.digestAlgorithm);
-    const v = await verifySignerInfo(sd, signer, digest);
+    let digest: Uint8Array;
+    if (sig.subFilter === 'adbe.pkcs7.sha1') {
+      // ISO 32000-1 §12.8.3.3.1: the CMS encapsulates the SHA-1 digest of the ByteRange, and signs
+      // that. (ISO 32000-2 deprecates it: SHA-1 no longer resists collisions.)
+      const documentDigest = await digestOf('SHA-1');
+      if (!sd.eContent || !bytesEqual(sd.eContent, documentDigest)) {
+        fail(
+          'digest',
+          'HASH_FAILURE',
+          'TOTAL_FAILED',
+          'the signed bytes were changed: the SHA-1 digest the signature encapsulates does not match',
+          'nội dung đã ký bị thay đổi: giá trị băm SHA-1 trong chữ ký không khớp',
+        );
+        continue;
+      }
+      report.checks.push({
+        id: 'sub-filter',
+        status: 'warning',
+        message: {
+          en: 'adbe.pkcs7.sha1 hashes the document with SHA-1, which ISO 32000-2 deprecates',
+          vi: 'adbe.pkcs7.sha1 băm văn bản bằng SHA-1, thuật toán ISO 32000-2 không còn khuyến nghị',
+        },
+      });
+      digest = new Uint8Array(
+        await globalThis.crypto.subtle.digest(signer.digestAlgorithm, new Uint8Array(sd.eContent)),
+      );
+    } else {
+      // The other subfilters are detached: the CMS signs the ByteRange. One that carries its own
+      // content signs that instead (DSS's enveloping-CMS case), which they do not provide for.
+      if (sd.eContent !== undefined && sd.eContent.length > 0) {
+        fail(
+          'cms',
+          'FORMAT_FAILURE',
+          'TOTAL_FAILED',
+          'the CMS carries its own signed content instead of signing the document bytes (not detached)',
+          'CMS chứa nội dung riêng thay vì ký các byte của văn bản (không phải chữ ký tách rời)',
+        );
+        continue;
+      }
+      digest = await digestOf(signer.digestAlgorithm);
+    }
+    // Without signed attributes the signature covers the content itself (RFC 5652 §5.4): the
+    // encapsulated digest of adbe.pkcs7.sha1, or the covered bytes, read whole when they fit.
+    let content: Uint8Array | undefined;
+    let unverifiable: string | undefined;
+    if (!signer.signedAttributesDer) {
+      if (sig.subFilter === 'ETSI.CAdES.detached')
+        unverifiable =
+          'the signature has no signed attributes, which PAdES (ETSI EN 319 142-1) requires: content-type, message-digest and signing-certificate';
+      else if (sig.subFilter === 'adbe.pkcs7.sha1') content = sd.eContent;
+      else if (b + d > MAX_UNATTRIBUTED_CONTENT)
+        unverifiable = `the signature has no signed attributes, so it signs the ${b + d} covered bytes themselves; kyso verifies such signatures up to ${MAX_UNATTRIBUTED_CONTENT} bytes`;
+      else content = await coveredBytes(doc.source, spans);
+    }
+    const v = await verifySignerInfo(sd, signer, digest, [], content ? { content } : {});
     if (v.certificate) {
       const d = describeCertificate(v.certificate);
       report.signer = {
@@ -485,18 +552,26 @@ export async function verifyPdf(
         });
       }
     }
-    if (!signer.signedAttributesDer) {
-      // RFC 5652 allows a SignerInfo that signs the content itself, but PAdES (ETSI EN 319 142-1
-      // §6.3) requires the content-type, message-digest and signing-certificate attributes, and
-      // the bytes were not shown to be changed: a constraint failure, not a hash failure.
+    if (unverifiable) {
+      // Not shown to be changed: a constraint kyso cannot check, not a hash failure.
       fail(
         'signed-attributes',
         'SIG_CONSTRAINTS_FAILURE',
         'INDETERMINATE',
-        'the signature has no signed attributes (PAdES requires content-type, message-digest and signing-certificate); kyso does not verify such signatures',
-        'chữ ký không có thuộc tính được ký (PAdES yêu cầu content-type, message-digest và signing-certificate); kyso không kiểm tra loại chữ ký này',
+        `${unverifiable}; kyso does not verify it`,
+        'chữ ký không có thuộc tính được ký; kyso không kiểm tra được chữ ký này',
       );
       continue;
+    }
+    if (!signer.signedAttributesDer) {
+      report.checks.push({
+        id: 'signed-attributes',
+        status: 'warning',
+        message: {
+          en: 'the signature has no signed attributes: it signs the content itself, and no signing-certificate attribute binds the certificate to it',
+          vi: 'chữ ký không có thuộc tính được ký: chữ ký ký trực tiếp nội dung, không có thuộc tính signing-certificate gắn chứng thư số với chữ ký',
+        },
+      });
     }
     if (!v.digestMatches) {
       fail(
