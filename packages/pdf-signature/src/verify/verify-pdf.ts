@@ -361,6 +361,16 @@ export async function verifyPdf(
       report.subIndication = sub;
       report.checks.push({ id, status: 'failed', message: { en, vi } });
     };
+    // An algorithm kyso does not know: not shown wrong, only not checkable here, a constraint
+    // kyso's validation cannot meet.
+    const cannotVerify = (id: string, why: string, whyVi: string) =>
+      fail(
+        id,
+        'CRYPTO_CONSTRAINTS_FAILURE',
+        'INDETERMINATE',
+        `kyso cannot verify this signature: ${why}`,
+        `kyso không kiểm tra được chữ ký này: ${whyVi}`,
+      );
     const range = checkByteRange(sig, doc);
     report.coversWholeDocument = range.ok && range.end === doc.length;
     if (!range.ok) {
@@ -415,13 +425,7 @@ export async function verifyPdf(
       sd = parseSignedData(sig.contents ?? new Uint8Array());
     } catch (error) {
       if (isKysoError(error) && error.code === 'ALGORITHM_UNSUPPORTED') {
-        fail(
-          'cms',
-          'CRYPTO_CONSTRAINTS_FAILURE',
-          'INDETERMINATE',
-          `kyso cannot verify this signature: ${error.message}`,
-          `kyso không kiểm tra được chữ ký này: ${error.messageVi}`,
-        );
+        cannotVerify('cms', error.message, error.messageVi);
         continue;
       }
       fail(
@@ -594,14 +598,7 @@ export async function verifyPdf(
       continue;
     }
     if (v.unsupportedAlgorithm) {
-      // Not shown wrong, only not checkable here: a constraint kyso's validation cannot meet.
-      fail(
-        'signature',
-        'CRYPTO_CONSTRAINTS_FAILURE',
-        'INDETERMINATE',
-        `kyso cannot verify this signature: ${v.unsupportedAlgorithm}`,
-        `kyso không kiểm tra được chữ ký này: ${v.unsupportedAlgorithm}`,
-      );
+      cannotVerify('signature', v.unsupportedAlgorithm, v.unsupportedAlgorithm);
       continue;
     }
     if (!v.signatureValid) {
