@@ -109,6 +109,22 @@ describe('kyso verify', () => {
     }
   });
 
+  it('says what was permitted after signing: a form field filled in', async () => {
+    const { fillTextField, formPdf, signWithOpensslCms } = await import('@kyso/testkit');
+    const signed = await signWithOpensslCms(
+      formPdf(),
+      pki.leaves.personal,
+      [pki.subCa.certificate],
+      'ChuKyLanhDao',
+    );
+    const filled = join(pki.dir, 'phieu-trinh.pdf');
+    writeFileSync(filled, fillTextField(signed, 9, 'UBND TINH PHU THO'));
+    const c = capture();
+    expect(await runCli(['verify', filled, ...trust()], c.io)).toBe(0);
+    expect(c.out()).toContain('sau khi ký chỉ có thay đổi được phép');
+    expect(c.out()).toMatch(/· sau khi ký chỉ có các thay đổi được phép: form field "NguoiNhan" was filled/);
+  });
+
   it('exits 2 without a trust anchor', async () => {
     const c = capture();
     expect(await runCli(['verify', good], c.io)).toBe(2);

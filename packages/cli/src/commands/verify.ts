@@ -22,8 +22,8 @@ const INDICATION = {
 const MODIFIED = {
   none: { vi: 'không có thay đổi sau khi ký', en: 'nothing changed after signing' },
   allowed: {
-    vi: 'chỉ có thay đổi được phép sau khi ký (chữ ký sau, dữ liệu kiểm tra)',
-    en: 'only allowed changes after signing (later signatures, validation data)',
+    vi: 'sau khi ký chỉ có thay đổi được phép',
+    en: 'only permitted changes after signing',
   },
   disallowed: { vi: 'BỊ SỬA ĐỔI sau khi ký', en: 'CHANGED after signing' },
 } as const;
@@ -104,6 +104,9 @@ export function render(file: string, report: PdfVerificationReport, lang: Lang):
     );
     for (const c of s.checks.filter((c) => c.status === 'failed' || c.status === 'warning'))
       lines.push(`      ${c.status === 'failed' ? '✗' : '!'} ${c.message[lang]}`);
+    // What changed after signing, when it was permitted: an official should see it was filled in.
+    for (const c of s.checks.filter((c) => c.id === 'modifications' && c.status === 'passed'))
+      lines.push(`      · ${c.message[lang]}`);
   }
   return `${lines.join('\n')}\n`;
 }

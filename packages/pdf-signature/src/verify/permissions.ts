@@ -140,7 +140,7 @@ export function isLocked(lock: FieldLock | null, name: string): boolean {
   return lock.action === 'Include' ? listed : !listed;
 }
 
-/** The names of the permission levels, for reasons. */
+/** The permissions in force, for reasons: "an approval signature", or the level, "/P 2". */
 export function describePermissions(p: ModificationPermissions): string {
-  return p.docMdp === null ? 'an approval signature' : `a certification with /P ${p.docMdp}`;
+  return p.docMdp === null ? 'an approval signature' : `/P ${p.docMdp}`;
 }
