@@ -200,11 +200,6 @@ export function createPrefixSharingDigest(): DigestFunction {
   };
 }
 
-/** Opens a PDF file as a {@link FileSource} (close it when done). */
-export function openPdfFile(path: string): FileSource {
-  return FileSource.open(path);
-}
-
 /**
  * Verifies a PDF file without loading it: the structure is read a window at a time and the signed
  * ranges are streamed through node:crypto once, however many signatures share them.

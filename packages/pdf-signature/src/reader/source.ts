@@ -2,7 +2,7 @@
  * Where a PDF's bytes come from. The reader only ever asks for small windows (an object, a
  * cross-reference section, the file's tail), and the verifier streams the signed byte ranges
  * through a hash, so a document need not be in memory: under Node, `@kyso/pdf-signature/node`
- * reads a file on demand (`openPdfFile`), and a 200 MB scan is verified in a few megabytes.
+ * reads a file on demand (`FileSource.open`), and a 200 MB scan is verified in a few megabytes.
  */
 
 /** A span of a document's bytes, `[start, end)`. */

@@ -224,7 +224,6 @@ function analyse(
     if (!referrersCache) referrersCache = referrersOf(before);
     return referrersCache;
   };
-  const oldRefs = () => new Set(referrers().keys());
   // Arrays that are the form's /Fields or a page's /Annots in the signed revision.
   const structuralArrays = new Set<number>();
   const oldForm = before.deref(before.catalog().get('AcroForm'));
@@ -245,9 +244,9 @@ function analyse(
   const territoryOf = (key: string) =>
     beforeCatalogNum === undefined
       ? new Set<number>()
-      : exclusiveTerritory(before, beforeCatalogNum, key, referrers());
+      : exclusiveTerritory(before, beforeCatalogNum, key, referrers);
   const dssTerritory = territoryOf('DSS');
-  const structure = beforeCatalogNum === undefined ? new Map() : structureObjects(before, referrers());
+  const structure = beforeCatalogNum === undefined ? new Map() : structureObjects(before, referrers);
   let annotated: Set<number> | undefined;
   /** Every annotation a page of the final document lists. */
   const annotatedNow = () => {
@@ -279,7 +278,7 @@ function analyse(
       continue;
     }
     if (kinds.has(num)) {
-      if (!before.has(num) && oldRefs().has(num)) {
+      if (!before.has(num) && referrers().has(num)) {
         reject(
           `the signed revision already referred to object ${num}, which a later update defines as a signature part`,
         );
@@ -308,7 +307,7 @@ function analyse(
       // A new object matters only through what refers to it. Changed objects that refer to it are
       // judged by the rules here; but if the signed revision already referred to this number, the
       // update fills in something that was signed as empty: disallowed (a reference redirect).
-      if (oldRefs().has(num)) {
+      if (referrers().has(num)) {
         reject(
           `the signed revision already referred to object ${num}, which a later update defines (${describe(doc.resolve(new PdfRef(num, 0)))})`,
         );
@@ -345,7 +344,7 @@ function analyse(
                   beingSigned(before, doc, widget)
                   ? undefined
                   : `the appearance of signature field "${node.name}", already signed, was replaced`
-                : (fillRefusal(node, permissions, permits) ??
+                : (fillRefusal(node, permissions) ??
                   (valueChanged(before, doc, widget)
                     ? undefined
                     : `the appearance of form field "${node.name}" was replaced but its value did not change`)),
@@ -383,7 +382,7 @@ function analyse(
     if (node && !node.signature) {
       // Form filling: a field's value, its widgets' appearance and state; nothing else of either.
       const other = keys.filter((k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3));
-      const refusal = fillRefusal(node, permissions, permits);
+      const refusal = fillRefusal(node, permissions);
       if (refusal) reject(refusal);
       else if (other.length > 0) reject(`form field "${node.name}" changed in ${other.join(', ')}`);
       else if (!valueChanged(before, doc, num))
@@ -462,11 +461,12 @@ function exclusiveTerritory(
   before: PdfDocument,
   catalogNum: number,
   key: string,
-  referrers: Map<number, Set<number>>,
+  referrers: () => Map<number, Set<number>>,
 ): Set<number> {
   const catalog = before.resolve(new PdfRef(catalogNum, 0));
   const reach = new Set<number>();
-  if (!(catalog instanceof PdfDict)) return reach;
+  // Without the key there is nothing to find, and no need to index every object's references.
+  if (!(catalog instanceof PdfDict) || catalog.get(key) === undefined) return reach;
   const stack: (PdfValue | undefined)[] = [catalog.get(key)];
   while (stack.length > 0 && reach.size < 200_000) {
     const v = stack.pop();
@@ -483,7 +483,7 @@ function exclusiveTerritory(
   for (let dropped = true; dropped; ) {
     dropped = false;
     for (const n of reach) {
-      for (const r of referrers.get(n) ?? []) {
+      for (const r of referrers().get(n) ?? []) {
         if (reach.has(r) || (r === catalogNum && !viaOtherKey(n))) continue;
         reach.delete(n);
         dropped = true;
@@ -503,7 +503,7 @@ type StructurePart = 'root' | 'element' | 'parent-tree';
  */
 function structureObjects(
   before: PdfDocument,
-  referrers: Map<number, Set<number>>,
+  referrers: () => Map<number, Set<number>>,
 ): Map<number, StructurePart> {
   const out = new Map<number, StructurePart>();
   const rootRef = before.catalog().get('StructTreeRoot');
@@ -544,7 +544,7 @@ function structureObjects(
   }
   // A node or array that anything but the parent tree uses is judged as what else it is.
   const onlyTree = (n: number) =>
-    [...(referrers.get(n) ?? [])].every((r) => treeNodes.has(r) || out.get(r) === 'root');
+    [...(referrers().get(n) ?? [])].every((r) => treeNodes.has(r) || out.get(r) === 'root');
   for (const n of treeNodes) if (!out.has(n) && onlyTree(n)) out.set(n, 'parent-tree');
   for (const n of arrays)
     if (!out.has(n) && Array.isArray(before.resolve(new PdfRef(n, 0))) && onlyTree(n))
@@ -664,16 +664,11 @@ function extensionsRaised(
 }
 
 /** Why filling `node` is not permitted, or undefined when it is. */
-function fillRefusal(
-  node: FormNode,
-  permissions: ModificationPermissions,
-  permits: string,
-): string | undefined {
+function fillRefusal(node: FormNode, permissions: ModificationPermissions): string | undefined {
   if (permissions.docMdp === 1)
     return `form field "${node.name}" changed although the certification permits no changes (/P 1)`;
   if (isLocked(permissions.lock, node.name))
     return `form field "${node.name}" is locked by this signature (FieldMDP) and was changed`;
-  void permits;
   return undefined;
 }
 
