@@ -76,10 +76,10 @@ describe('kyso verify', () => {
     ).toEqual([
       ['a-cong-van.pdf', 'TOTAL_PASSED'],
       ['b-cong-van-bi-sua.pdf', 'TOTAL_FAILED'],
-      ['c-hong.pdf', 'PDF_XREF_BROKEN'],
+      ['c-hong.pdf', 'PDF_NOT_PDF'],
     ]);
     expect(all[1].signatures[0].subIndication).toBe('HASH_FAILURE');
-    expect(c.err()).toContain('c-hong.pdf: PDF_XREF_BROKEN');
+    expect(c.err()).toContain('c-hong.pdf: PDF_NOT_PDF');
     expect(c.err()).not.toMatch(/\n\s+at /);
   });
 

@@ -2,6 +2,7 @@ import { KysoError, type KysoErrorOptions } from '@kyso/core';
 
 /** Stable error codes of `@kyso/pdf-signature`. */
 export type PdfErrorCode =
+  | 'PDF_NOT_PDF'
   | 'PDF_MALFORMED'
   | 'PDF_TRUNCATED'
   | 'PDF_XREF_BROKEN'

@@ -63,7 +63,7 @@ describe('reading through a windowed source', () => {
     files.map((f) => [f.slice(CORPUS.length + 1), f]),
   )('gives the same report from one-byte windows as from memory: %s', async (_name, file) => {
     const bytes = new Uint8Array(readFileSync(file));
-    const options = { trustAnchors: [], revocation: 'none' as const };
+    const options = { trustAnchors: [], revocation: 'none' as const, at: new Date('2026-11-30T00:00:00Z') };
     const fromMemory = await outcome(() => verifyPdf(bytes, options));
     const choppy = new ChoppySource(bytes);
     const fromWindows = await outcome(() => verifyPdf(choppy, { ...options, digest: nodeDigest }));
@@ -114,9 +114,12 @@ describe('a 24 MiB scanned letter signed twice, read from disk', () => {
     pki?.cleanup();
   });
 
+  // One validation time, so that reports from the file and from memory can be compared whole.
+  const at = new Date();
   const options = () => ({
     trustAnchors: [parseCertificate(pki.root.certificate.pem)],
     revocation: 'none' as const,
+    at,
   });
 
   it('verifies from the file, reading only windows and streaming the signed bytes once', async () => {

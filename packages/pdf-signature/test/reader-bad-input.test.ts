@@ -47,15 +47,52 @@ describe('the PDF reader on hostile input', () => {
     }
   });
 
-  it('a cross-reference chain that loops', () => {
+  it('a cross-reference chain that loops: read by a scan for objects, and said so', () => {
     const base = new TextDecoder().decode(pdf(['<< /Type /Catalog >>']));
     const xrefAt = base.lastIndexOf('xref\n0');
     const looping = base.replace('/Root 1 0 R ', `/Root 1 0 R /Prev ${xrefAt} `);
-    expectCode(() => PdfDocument.load(enc(looping)), 'PDF_XREF_LOOP');
+    const doc = PdfDocument.load(enc(looping));
+    expect(doc.reconstruction).toMatchObject({ intactEnd: 0, objectsFound: 1 });
+    expect(doc.reconstruction!.reason).toMatch(/loops/);
+    expect(doc.catalog().name('Type')).toBe('Catalog');
   });
 
-  it('a startxref that points past the end', () => {
-    expectCode(() => PdfDocument.load(pdf(['<< /Type /Catalog >>'], '', 999_999)), 'PDF_XREF_BROKEN');
+  it('a startxref that points past the end: read by a scan for objects, and said so', () => {
+    const doc = PdfDocument.load(pdf(['<< /Type /Catalog >>'], '', 999_999));
+    expect(doc.reconstruction!.reason).toMatch(/outside the file/);
+    expect(doc.catalog().name('Type')).toBe('Catalog');
+  });
+
+  it('keeps the intact revision and scans only the damaged tail after it', () => {
+    const first = pdf(['<< /Type /Catalog /Version /1.7 >>']);
+    const tail = `1 0 obj\n<< /Type /Catalog /Version /2.0 >>\nendobj\nxref\ngarbage\nstartxref\n${first.length + 50}\n%%EOF\n`;
+    const doc = PdfDocument.load(new Uint8Array([...first, ...enc(tail)]));
+    expect(doc.reconstruction).toMatchObject({ intactEnd: first.length, objectsFound: 1 });
+    // The scan's definition is the newest: what a viewer that repairs the file shows.
+    expect(doc.catalog().name('Version')).toBe('2.0');
+    expect(doc.revisionAt(first.length).catalog().name('Version')).toBe('1.7');
+  });
+
+  it('a PDF with no readable object at all stays unreadable', () => {
+    expectCode(
+      () => PdfDocument.load(enc('%PDF-1.7\nnothing here\nstartxref\n5\n%%EOF\n')),
+      'PDF_XREF_BROKEN',
+    );
+  });
+
+  it('bytes that are not a PDF (a JPEG, an empty file) get PDF_NOT_PDF', () => {
+    const jpeg = new Uint8Array([
+      0xff,
+      0xd8,
+      0xff,
+      0xe0,
+      0x00,
+      0x10,
+      ...enc('JFIF\0'),
+      ...new Uint8Array(2000),
+    ]);
+    expectCode(() => PdfDocument.load(jpeg), 'PDF_NOT_PDF');
+    expectCode(() => PdfDocument.load(new Uint8Array(0)), 'PDF_NOT_PDF');
   });
 
   it('references that point to references in a loop', () => {

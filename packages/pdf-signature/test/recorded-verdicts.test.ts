@@ -24,7 +24,9 @@ import { CORPUS } from './support/corpus.js';
  * - `fails`: the document is TOTAL_FAILED, or refused as unreadable (a `PdfError`).
  * - `unsigned`: no signature is found, and the document is not TOTAL_PASSED.
  * - `sig:<field>:passes|fails`: the same, for one signature; `a&b`: both.
- * - `timestamp-fails`: a signature's timestamp check failed and the document is not TOTAL_PASSED.
+ * - `timestamp-fails`: a signature's timestamp is not used (it does not verify: dropped as proof of
+ *   the signing time, with a warning, as ETSI EN 319 102-1 §5.6.2.3 does) and the document is not
+ *   TOTAL_PASSED.
  * - `sub:<SUB>`: a signature has that sub-indication.
  * - `trusted:<SUB>`: with the certificates the file carries trusted (EU DSS records full
  *   indications), the document is TOTAL_FAILED and a signature has sub-indication SUB; and
@@ -922,7 +924,13 @@ async function holds(file: string, kyso: string): Promise<boolean> {
   if (kyso === 'timestamp-fails')
     return (
       r.indication !== 'TOTAL_PASSED' &&
-      r.signatures.some((s) => s.checks.some((c) => c.id === 'timestamp' && c.status === 'failed'))
+      r.signatures.some(
+        (s) =>
+          s.timestampTime === null &&
+          s.checks.some(
+            (c) => c.id === 'timestamp' && c.status !== 'passed' && /not used/.test(c.message.en),
+          ),
+      )
     );
   if (kyso.startsWith('sub:')) return r.signatures.some((s) => s.subIndication === kyso.slice(4));
   const m = /^sig:(.+):(passes|fails)$/.exec(kyso);

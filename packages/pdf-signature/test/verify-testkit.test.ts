@@ -134,9 +134,19 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
     expect(r.indication).toBe('TOTAL_FAILED');
   });
 
-  it('reports a signer revoked before signing as REVOKED', async () => {
-    const r = await verify(await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'Sig'));
-    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
+  it('reports a revoked signer as REVOKED_NO_POE without proof of when it signed, REVOKED with one after the revocation', async () => {
+    const signed = await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'Sig');
+    // The CMS claims today, after the revocation; a claim proves nothing either way.
+    const r = await verify(signed);
+    expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    // The receipt record proves it existed today, a month after the key was revoked.
+    const received = await verifyPdf(signed, {
+      trustAnchors: [root],
+      crls,
+      revocation: 'hard-fail',
+      proofOfExistence: { time: new Date(), source: 'sổ đăng ký văn bản đến' },
+    });
+    expect(received.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
   });
 
   it('does not pass under a look-alike root of the same name', async () => {
@@ -338,7 +348,8 @@ describe('revocation data the file carries (PAdES-LT: the DSS dictionary)', () =
         revocation: 'hard-fail',
       },
     );
-    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
+    // Revoked, as the DSS says; nothing proves it signed before that.
+    expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
 
     const signed = await signWithOpensslCms(
       minimalPdf(),

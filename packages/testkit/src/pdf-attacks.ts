@@ -46,7 +46,7 @@ export function appendIncrementalUpdate(
     const newSize = Math.max(size, ...offsets.map(([n]) => n + 1));
     tail += `trailer\n<< /Size ${newSize} /Root ${root} /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`;
   }
-  return new Uint8Array([...bytes, ...Buffer.from(tail, 'latin1')]);
+  return new Uint8Array(Buffer.concat([bytes, Buffer.from(tail, 'latin1')]));
 }
 
 /** The largest trailer /Size in a PDF's text: the next object number free for an update. */

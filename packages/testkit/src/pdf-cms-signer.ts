@@ -239,12 +239,23 @@ export async function signWithOpensslCms(
     noAttributes?: boolean;
     /** The /SubFilter to declare (default ETSI.CAdES.detached). */
     subFilter?: string;
+    /** A signing time to claim in /M (a claim: nothing proves it). */
+    claimedTime?: Date;
+    /** Without the ESS signing-certificate attribute (`openssl cms` without `-cades`). */
+    withoutSigningCertificate?: boolean;
+    /** More SignerInfos in the same CMS (a PDF signature must have exactly one). */
+    extraSigners?: readonly IssuedCertificate[];
+    /** The encapsulated content type to declare (default id-data). */
+    contentType?: string;
   } & SignaturePermissions = {},
 ): Promise<Uint8Array> {
+  const m = options.claimedTime
+    ? ` /M (D:${options.claimedTime.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z)`
+    : '';
   const p = writePlaceholder(
     input,
     fieldName,
-    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${options.subFilter ?? 'ETSI.CAdES.detached'}`,
+    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${options.subFilter ?? 'ETSI.CAdES.detached'}${m}`,
     options,
   );
   const dir = makeTempDir('cms-sign');
@@ -256,7 +267,8 @@ export async function signWithOpensslCms(
     'cms',
     '-sign',
     '-binary',
-    ...(options.noAttributes ? ['-noattr'] : ['-cades']),
+    ...(options.noAttributes ? ['-noattr'] : options.withoutSigningCertificate ? [] : ['-cades']),
+    ...(options.contentType ? ['-econtent_type', options.contentType] : []),
     '-md',
     'sha256',
     '-in',
@@ -265,6 +277,7 @@ export async function signWithOpensslCms(
     signer.certPath,
     '-inkey',
     signer.keyPath,
+    ...(options.extraSigners ?? []).flatMap((s) => ['-signer', s.certPath, '-inkey', s.keyPath]),
     '-certfile',
     chainPath,
     '-outform',

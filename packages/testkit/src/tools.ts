@@ -9,6 +9,8 @@ export const TOOL_PACKAGES = {
   'softhsm2-util': 'softhsm2',
   'pkcs11-tool': 'opensc',
   pdfsig: 'poppler-utils',
+  pdftotext: 'poppler-utils',
+  pdftoppm: 'poppler-utils',
   qpdf: 'qpdf',
   certutil: 'libnss3-tools',
   pk12util: 'libnss3-tools',

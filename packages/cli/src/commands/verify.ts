@@ -26,6 +26,10 @@ const MODIFIED = {
     en: 'only permitted changes after signing',
   },
   disallowed: { vi: 'BỊ SỬA ĐỔI sau khi ký', en: 'CHANGED after signing' },
+  indeterminate: {
+    vi: 'không xác định được thay đổi sau khi ký',
+    en: 'changes after signing could not be analysed',
+  },
 } as const;
 
 /** Every PDF among `paths` (files, and the .pdf files of directories, sorted). */

@@ -18,13 +18,62 @@ type XrefEntry =
   | { type: 2; stream: number; index: number }
   | { type: 0 };
 
-/** One cross-reference section and its trailer. */
+/**
+ * One cross-reference section and its trailer. A `reconstructed` section is not in the file: kyso
+ * made it by scanning the bytes after the last intact revision for objects (see
+ * {@link PdfDocument.reconstruction}); its offset is where that damaged tail starts.
+ */
 export interface XrefSection {
   offset: number;
-  kind: 'table' | 'stream';
+  kind: 'table' | 'stream' | 'reconstructed';
   trailer: PdfDict;
   entries: Map<number, XrefEntry>;
 }
+
+/**
+ * How a document whose cross-reference data is broken was read anyway. Viewers repair such files
+ * and show what they find, so kyso reads them too, by one stated algorithm: the newest revision
+ * whose own `startxref` chain reads is intact; every `n g obj` header after it is found by a scan,
+ * the last definition of a number winning, and the last trailer found there (or the intact one's)
+ * is the trailer. Nothing read this way can make a change after a signature acceptable.
+ */
+export interface Reconstruction {
+  /** The end of the newest revision whose cross-reference chain reads (0: none did). */
+  intactEnd: number;
+  /** Why the file's own cross-reference data could not be used. */
+  reason: string;
+  /** How many object definitions the scan found after `intactEnd`. */
+  objectsFound: number;
+}
+
+/**
+ * A classic cross-reference entry in its standard form, ten digits, a space, five digits, a space
+ * and `n` or `f` (ISO 32000-2 §7.5.4), or undefined for anything else (read then by a pattern).
+ */
+function fixedXrefEntry(b: Uint8Array, at: number): XrefEntry | undefined {
+  if (at + 18 > b.length || b[at + 10] !== 0x20 || b[at + 16] !== 0x20) return undefined;
+  const kind = b[at + 17];
+  if (kind !== 0x6e && kind !== 0x66) return undefined;
+  let offset = 0;
+  for (let k = 0; k < 10; k += 1) {
+    const d = b[at + k]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    offset = offset * 10 + d;
+  }
+  let gen = 0;
+  for (let k = 11; k < 16; k += 1) {
+    const d = b[at + k]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    gen = gen * 10 + d;
+  }
+  // The byte after must end the entry (EOL, space): a longer token is not this form.
+  const after = b[at + 18];
+  if (after !== undefined && after !== 0x20 && after !== 0x0d && after !== 0x0a) return undefined;
+  return kind === 0x6e ? { type: 1, offset, gen } : { type: 0 };
+}
+
+/** Errors of the cross-reference data after which the document is read by a scan instead. */
+const REPAIRABLE = new Set(['PDF_XREF_BROKEN', 'PDF_XREF_LOOP', 'PDF_MALFORMED', 'PDF_TRUNCATED']);
 
 /** Bounds on reading hostile files. */
 export const READER_LIMITS = { maxXrefSections: 1000, maxResolveDepth: 64, maxObjects: 10_000_000 } as const;
@@ -36,7 +85,7 @@ export class PdfDocument {
   /** Cross-reference sections, newest first (as the /Prev chain runs). */
   readonly sections: XrefSection[] = [];
   private eofs: number[] | undefined;
-  private readonly merged = new Map<number, XrefEntry>();
+  private merged = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfValue>();
   private readonly objectStreams = new Map<
     number,
@@ -45,15 +94,19 @@ export class PdfDocument {
   private resolving = 0;
   /** Whether the `%PDF-` header is where it belongs (the first 1024 bytes). */
   headerFound = true;
+  /** Set when the file's cross-reference data is broken and the document was read by a scan. */
+  reconstruction: Reconstruction | undefined;
 
   private constructor(
     readonly source: ByteSource,
     /**
-     * Objects parsed at each offset, shared with the views `asOf` makes: a signed revision's
+     * Objects parsed at each offset, shared with the revisions `revisionAt` reads: a signed revision's
      * objects are the final file's, and a 256 KiB /Contents is parsed once, not once per view.
      * `end` is the furthest byte the parse looked at: a view shorter than that parses again.
      */
     private readonly parsed = new Map<number, { num: number; gen: number; value: PdfValue; end: number }>(),
+    /** Cross-reference sections read at each offset, shared with the revisions `revisionAt` reads. */
+    private readonly sectionCache = new Map<number, XrefSection>(),
   ) {}
 
   /** Reads a PDF's structure, from bytes in memory or a {@link ByteSource}; objects are parsed lazily. */
@@ -63,7 +116,12 @@ export class PdfDocument {
     // structure must still be sound.
     const head = doc.source.read(0, 1024);
     doc.headerFound = latin1(head, 0, head.length).includes('%PDF-');
-    doc.readXrefChain(doc.startXref());
+    try {
+      doc.useChain(doc.readXrefChain(doc.startXrefBefore(doc.source.length)));
+    } catch (error) {
+      if (!(error instanceof PdfError) || !REPAIRABLE.has(error.code)) throw error;
+      doc.reconstruct(error);
+    }
     if (doc.trailer.get('Encrypt') !== undefined) {
       throw new PdfError('PDF_ENCRYPTED', 'the PDF is encrypted; kyso verifies unencrypted documents', {
         messageVi: 'tệp PDF được mã hóa; kyso chỉ kiểm tra tệp không mã hóa',
@@ -144,8 +202,9 @@ export class PdfDocument {
     }
   }
 
-  private startXref(): number {
-    const size = this.source.length;
+  /** The offset the last `startxref` before byte `end` names (the revision ending there). */
+  private startXrefBefore(end: number): number {
+    const size = end;
     const tailStart = Math.max(0, size - 4096);
     const tail = latin1(this.source.read(tailStart, size), 0, size - tailStart);
     const at = tail.lastIndexOf('startxref');
@@ -164,7 +223,8 @@ export class PdfDocument {
     return Number(m[1]);
   }
 
-  private readXrefChain(first: number): void {
+  /** Reads the cross-reference chain that starts at `first`, newest section first. */
+  private readXrefChain(first: number): XrefSection[] {
     const seen = new Set<number>();
     let offset: number | undefined = first;
     const older: XrefSection[] = [];
@@ -180,22 +240,111 @@ export class PdfDocument {
           messageVi: 'quá nhiều bảng tham chiếu chéo',
         });
       seen.add(offset);
-      const section = this.readSection(offset);
+      const section = this.cachedSection(offset, seen);
       older.push(section);
-      // Hybrid files: a table's /XRefStm names a stream with the entries of compressed objects.
-      const xrefStm = section.trailer.get('XRefStm');
-      if (section.kind === 'table' && typeof xrefStm === 'number' && !seen.has(xrefStm)) {
-        const extra = this.readSection(xrefStm);
-        for (const [num, entry] of extra.entries)
-          if (!section.entries.has(num)) section.entries.set(num, entry);
-      }
       const prev = section.trailer.get('Prev');
       // `/Prev 0` is a common producer bug meaning "none": byte 0 holds the header, never an xref.
       offset = typeof prev === 'number' && prev > 0 ? prev : undefined;
     }
-    this.sections.push(...older);
-    for (const section of [...older].reverse())
-      for (const [num, entry] of section.entries) this.merged.set(num, entry);
+    return older;
+  }
+
+  /** A section, with a hybrid table's /XRefStm entries merged in, read once per file. */
+  private cachedSection(offset: number, seen: Set<number>): XrefSection {
+    const hit = this.sectionCache.get(offset);
+    if (hit && offset < this.source.length) return hit;
+    const section = this.readSection(offset);
+    // Hybrid files: a table's /XRefStm names a stream with the entries of compressed objects.
+    const xrefStm = section.trailer.get('XRefStm');
+    if (section.kind === 'table' && typeof xrefStm === 'number' && !seen.has(xrefStm)) {
+      const extra = this.readSection(xrefStm);
+      for (const [num, entry] of extra.entries)
+        if (!section.entries.has(num)) section.entries.set(num, entry);
+    }
+    this.sectionCache.set(offset, section);
+    return section;
+  }
+
+  /** Makes `chain` (newest first) this document's sections. */
+  private useChain(chain: XrefSection[]): void {
+    this.sections.push(...chain);
+    // The oldest section is usually the largest: copy it whole (natively), then lay the newer on it.
+    const oldest = chain.at(-1);
+    this.merged = new Map(oldest?.entries);
+    for (let i = chain.length - 2; i >= 0; i -= 1)
+      for (const [num, entry] of chain[i]!.entries) this.merged.set(num, entry);
+  }
+
+  /**
+   * Reads a file whose last cross-reference data is broken (see {@link Reconstruction}): the
+   * newest revision whose own chain reads, then a scan of the bytes after it for objects.
+   */
+  private reconstruct(cause: PdfError): void {
+    let intact: XrefSection[] = [];
+    let intactEnd = 0;
+    const ends = [...scanAscii(this.source, '%%EOF')].map((i) => Math.max(...this.endsOfEofAt(i)));
+    for (const end of ends.reverse()) {
+      if (end >= this.source.length) continue;
+      try {
+        const view = new PdfDocument(new PrefixSource(this.source, end), this.parsed, this.sectionCache);
+        intact = view.readXrefChain(view.startXrefBefore(end));
+        intactEnd = end;
+        break;
+      } catch {
+        // an older revision may still read
+      }
+    }
+    const found = new Map<number, XrefEntry>();
+    let trailer: PdfDict | undefined;
+    for (const at of scanAscii(this.source, 'obj', intactEnd)) {
+      // `n g obj`: the numbers end just before `obj`, which a delimiter follows.
+      const from = Math.max(intactEnd, at - 40);
+      const window = this.source.read(from, at + 4);
+      const after = window[at + 3 - from];
+      if (after !== undefined && /[A-Za-z0-9]/.test(String.fromCharCode(after))) continue;
+      const m = /(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+$/.exec(latin1(window, 0, at - from));
+      if (!m || (m.index === 0 && from > intactEnd)) continue;
+      found.set(Number(m[1]), { type: 1, offset: from + m.index, gen: Number(m[2]) });
+      if (found.size > READER_LIMITS.maxObjects)
+        throw new PdfError('PDF_BUDGET_EXCEEDED', 'too many objects to reconstruct the file', {
+          messageVi: 'quá nhiều đối tượng để dựng lại tệp',
+        });
+    }
+    for (const at of scanAscii(this.source, 'trailer', intactEnd)) {
+      try {
+        const t = this.parseAt(at + 'trailer'.length, (lexer) => lexer.value());
+        if (t instanceof PdfDict && t.get('Root') !== undefined) trailer = t;
+      } catch {
+        // a damaged trailer is no trailer
+      }
+    }
+    if (!trailer) {
+      // An xref stream's dictionary is a trailer too.
+      for (const [, entry] of found) {
+        if (entry.type !== 1) continue;
+        try {
+          const v = this.parseIndirect(entry.offset).value;
+          if (v instanceof PdfStream && v.dict.name('Type') === 'XRef' && v.dict.get('Root') !== undefined)
+            trailer = v.dict;
+        } catch {
+          // not readable: not a trailer
+        }
+      }
+    }
+    trailer ??= intact[0]?.trailer;
+    if (!trailer || (found.size === 0 && intact.length === 0)) {
+      if (this.headerFound) throw cause;
+      throw new PdfError('PDF_NOT_PDF', 'this is not a PDF: no %PDF- header and no PDF objects', {
+        cause,
+        messageVi: 'đây không phải tệp PDF: không có phần đầu %PDF- và không có đối tượng PDF nào',
+      });
+    }
+    this.useChain([{ offset: intactEnd, kind: 'reconstructed', trailer, entries: found }, ...intact]);
+    this.reconstruction = {
+      intactEnd,
+      reason: cause.message,
+      objectsFound: found.size,
+    };
   }
 
   private readSection(offset: number): XrefSection {
@@ -248,6 +397,13 @@ export class PdfDocument {
         throw lexer.error('bad xref subsection header');
       for (let i = 0; i < count; i += 1) {
         lexer.skip();
+        // The standard 20-byte entry (`nnnnnnnnnn ggggg n`), read without a string; others by pattern.
+        const fixed = fixedXrefEntry(b, lexer.pos);
+        if (fixed) {
+          lexer.pos += 18;
+          if (!entries.has(start + i)) entries.set(start + i, fixed);
+          continue;
+        }
         const line = latin1(b, lexer.pos, Math.min(b.length, lexer.pos + 20));
         const m = /^(\d{1,10})\s+(\d{1,5})\s+([nf])/.exec(line);
         if (!m) {
@@ -450,43 +606,67 @@ export class PdfDocument {
   }
 
   /**
-   * The document as it was when the revision ending at byte `end` was written: only the
-   * cross-reference sections before `end` count. For comparing what changed after a signature.
+   * The document as the revision ending at byte `end` defined it: the cross-reference chain that
+   * revision's own `startxref` names, read over the bytes before `end` alone. This is what a
+   * signature whose ByteRange ends there signed — never the sections that merely lie before `end`,
+   * which a later update could skip with its `/Prev` (a rollback).
    */
-  asOf(end: number): PdfDocument {
-    const view = new PdfDocument(new PrefixSource(this.source, end), this.parsed);
+  revisionAt(end: number): PdfDocument {
+    const view = new PdfDocument(new PrefixSource(this.source, end), this.parsed, this.sectionCache);
     view.headerFound = this.headerFound;
-    const kept = this.sections.filter((s) => s.offset < end);
-    if (kept.length === 0) {
-      throw new PdfError('PDF_MALFORMED', `no cross-reference section lies before byte ${end}`, {
-        offset: end,
-        messageVi: `không có bảng tham chiếu chéo nào trước byte ${end}`,
-      });
+    try {
+      view.useChain(view.readXrefChain(view.startXrefBefore(end)));
+    } catch (error) {
+      throw new PdfError(
+        'PDF_XREF_BROKEN',
+        `the revision ending at byte ${end} has no readable cross-reference chain of its own: ${error instanceof Error ? error.message : error}`,
+        {
+          offset: end,
+          cause: error,
+          messageVi: `phiên bản kết thúc tại byte ${end} không có bảng tham chiếu chéo đọc được`,
+        },
+      );
     }
-    view.sections.push(...kept);
-    for (const section of [...kept].reverse())
-      for (const [num, entry] of section.entries) view.merged.set(num, entry);
     return view;
   }
 
-  /** Object numbers defined (not freed) by the sections at or after byte `from`. */
-  objectsDefinedFrom(from: number): Set<number> {
-    const out = new Set<number>();
-    for (const s of this.sections) {
-      if (s.offset < from) continue;
-      for (const [num, entry] of s.entries) if (entry.type !== 0) out.add(num);
+  /**
+   * What differs between an earlier revision (from {@link revisionAt}) and this document, judged by
+   * where each object is defined, not by which sections lie where: `changed` holds the objects in
+   * use now whose definition is not the earlier one (new, moved, or inside an object stream that
+   * was itself redefined), `freed` those in use then and not now.
+   */
+  differencesFrom(earlier: PdfDocument): { changed: Set<number>; freed: Set<number> } {
+    const changed = new Set<number>();
+    const freed = new Set<number>();
+    const sameEntry = (a: XrefEntry | undefined, b: XrefEntry | undefined) =>
+      a !== undefined &&
+      b !== undefined &&
+      a.type === b.type &&
+      (a.type !== 1 || (b.type === 1 && a.offset === b.offset)) &&
+      (a.type !== 2 || (b.type === 2 && a.stream === b.stream));
+    for (const [num, entry] of this.merged) {
+      if (entry.type === 0) continue;
+      const was = earlier.merged.get(num);
+      // Both read the same cached sections: an unchanged object has the very same entry.
+      if (was !== entry && !sameEntry(entry, was)) changed.add(num);
     }
-    return out;
+    // An object inside an object stream that was redefined reads from the new stream.
+    for (const [num, entry] of this.merged)
+      if (entry.type === 2 && changed.has(entry.stream)) changed.add(num);
+    for (const [num, entry] of earlier.merged) {
+      if (entry.type === 0 || num === 0) continue;
+      const now = this.merged.get(num);
+      if (now === undefined || now.type === 0) freed.add(num);
+    }
+    return { changed, freed };
   }
 
-  /** Object numbers freed by the sections at or after byte `from`. */
-  objectsFreedFrom(from: number): Set<number> {
-    const out = new Set<number>();
-    for (const s of this.sections) {
-      if (s.offset < from) continue;
-      for (const [num, entry] of s.entries) if (entry.type === 0 && num !== 0) out.add(num);
-    }
-    return out;
+  /** How many objects this revision has in use (bounded by the cross-reference data read). */
+  get objectCount(): number {
+    let n = 0;
+    for (const entry of this.merged.values()) if (entry.type !== 0) n += 1;
+    return n;
   }
 
   /** The numbers of every object in use. */

@@ -9,6 +9,7 @@ import {
   type ModificationPermissions,
   permissionsOf,
 } from './permissions.js';
+import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
 
 /**
  * What changed after a signature, judged conservatively: the only updates kyso allows after a
@@ -24,7 +25,11 @@ import {
  * DocMDP level 3 only, annotations.
  */
 
-export type ModificationLevel = 'none' | 'allowed' | 'disallowed';
+/**
+ * `none`: nothing changed; `allowed`: only what the signer permitted; `disallowed`: something else;
+ * `indeterminate`: the analysis hit one of its limits and could not decide (it never guesses).
+ */
+export type ModificationLevel = 'none' | 'allowed' | 'disallowed' | 'indeterminate';
 
 export interface ModificationReport {
   level: ModificationLevel;
@@ -48,6 +53,33 @@ function same(a: PdfValue | undefined, b: PdfValue | undefined, depth = 0): bool
   }
   if (a instanceof PdfStream && b instanceof PdfStream) return false;
   return false;
+}
+
+/**
+ * Why the final revision does not build on the signed one, or undefined when it does: its
+ * cross-reference chain must reach the signed revision's own section, through sections appended
+ * after the signature, each one's `/Prev` pointing further back than itself. (A linearized file's
+ * first-page section and a hybrid file's `/XRefStm` belong to the revisions they were written in,
+ * so they are never on this stretch of the chain.)
+ */
+function chainsToSignedRevision(
+  doc: PdfDocument,
+  signed: PdfDocument,
+  signedEnd: number,
+): string | undefined {
+  const target = signed.sections[0]!.offset;
+  const at = doc.sections.findIndex((s) => s.offset === target);
+  if (at < 0)
+    return `the final revision's cross-reference chain does not lead to the signed revision's (at byte ${target}): a later /Prev skips it, so a viewer shows a state that was never signed`;
+  for (let i = 0; i < at; i += 1) {
+    const section = doc.sections[i]!;
+    if (section.offset < signedEnd)
+      return `the cross-reference section at byte ${section.offset}, in the chain after the signature, lies inside the signed revision`;
+    const next = doc.sections[i + 1]!;
+    if (next.offset >= section.offset)
+      return `the cross-reference section at byte ${section.offset} points forward with /Prev to byte ${next.offset}`;
+  }
+  return undefined;
 }
 
 /** Keys whose values differ between two dictionaries. */
@@ -77,13 +109,16 @@ export function analyseModifications(
   doc: PdfDocument,
   signedEnd: number,
   signature: { dictionary: number | null; field: number | null } = { dictionary: null, field: null },
+  limits: { maxObjects: number; maxReferences: number } = REFERRER_LIMITS,
 ): ModificationReport {
   try {
-    return analyse(doc, signedEnd, signature);
+    return analyse(doc, signedEnd, signature, limits);
   } catch (error) {
     // An object the later updates bring (or one they make us compare) that cannot be read: what
     // it shows cannot be judged, so it is a change kyso does not allow, not a crash.
     if (!(error instanceof PdfError)) throw error;
+    if (error.code === 'PDF_BUDGET_EXCEEDED')
+      return { level: 'indeterminate', reasons: [`${error.message} (${error.code})`] };
     return {
       level: 'disallowed',
       reasons: [`an object changed after signing cannot be read (${error.code}: ${error.message})`],
@@ -95,6 +130,7 @@ function analyse(
   doc: PdfDocument,
   signedEnd: number,
   signature: { dictionary: number | null; field: number | null },
+  limits: { maxObjects: number; maxReferences: number },
 ): ModificationReport {
   if (signedEnd >= doc.length) return { level: 'none', reasons: [] };
   // Bytes after the last revision that no cross-reference section describes: a viewer that
@@ -105,8 +141,19 @@ function analyse(
       reasons: ['data was appended after the last revision without a cross-reference section'],
     };
   }
-  const before = doc.asOf(signedEnd);
-  const changed = doc.objectsDefinedFrom(signedEnd);
+  // Nothing read by a scan can be judged acceptable (ISO 32000-2 does not define repair).
+  if (doc.reconstruction && signedEnd < doc.length) {
+    return {
+      level: 'disallowed',
+      reasons: [
+        `the file after byte ${doc.reconstruction.intactEnd} is damaged (${doc.reconstruction.reason}) and could only be read by scanning for objects: what it shows is not covered by this signature`,
+      ],
+    };
+  }
+  const before = doc.revisionAt(signedEnd);
+  const chainProblem = chainsToSignedRevision(doc, before, signedEnd);
+  if (chainProblem) return { level: 'disallowed', reasons: [chainProblem] };
+  const { changed, freed } = doc.differencesFrom(before);
   const permissions = permissionsOf(before, signature);
   const form = formNodes(before);
   const reasons: string[] = [];
@@ -219,9 +266,9 @@ function analyse(
       if (ap instanceof PdfDict) for (const v of ap.map.values()) if (v instanceof PdfRef) allowNew(v.num);
     }
   }
-  let referrersCache: Map<number, Set<number>> | undefined;
+  let referrersCache: ReferrerIndex | undefined;
   const referrers = () => {
-    if (!referrersCache) referrersCache = referrersOf(before);
+    referrersCache ??= ReferrerIndex.build(before, limits);
     return referrersCache;
   };
   // Arrays that are the form's /Fields or a page's /Annots in the signed revision.
@@ -231,7 +278,7 @@ function analyse(
     structuralArrays.add((oldForm.get('Fields') as PdfRef).num);
   /** An object changed under a form rule must be reachable only through the form and pages. */
   const onlyStructural = (num: number): boolean => {
-    for (const r of referrers().get(num) ?? []) {
+    for (const r of referrers().get(num)) {
       if (r === -1) return false;
       if (!structuralReferrer(before, r, structuralArrays)) return false;
     }
@@ -254,7 +301,7 @@ function analyse(
     return annotated;
   };
   const extensionsTerritory = territoryOf('Extensions');
-  for (const num of doc.objectsFreedFrom(signedEnd)) {
+  for (const num of freed) {
     if (!before.has(num) || dssTerritory.has(num)) continue;
     if (permissions.docMdp === 3 && !form.has(num) && isAnnotation(before.resolve(new PdfRef(num, 0))))
       permitted.push(`annotation ${num} was deleted (the certification permits annotations, /P 3)`);
@@ -461,7 +508,7 @@ function exclusiveTerritory(
   before: PdfDocument,
   catalogNum: number,
   key: string,
-  referrers: () => Map<number, Set<number>>,
+  referrers: () => ReferrerIndex,
 ): Set<number> {
   const catalog = before.resolve(new PdfRef(catalogNum, 0));
   const reach = new Set<number>();
@@ -483,7 +530,7 @@ function exclusiveTerritory(
   for (let dropped = true; dropped; ) {
     dropped = false;
     for (const n of reach) {
-      for (const r of referrers().get(n) ?? []) {
+      for (const r of referrers().get(n)) {
         if (reach.has(r) || (r === catalogNum && !viaOtherKey(n))) continue;
         reach.delete(n);
         dropped = true;
@@ -501,10 +548,7 @@ type StructurePart = 'root' | 'element' | 'parent-tree';
  * The logical structure of the signed revision: its root, every structure element under it, and
  * the parent tree's nodes and arrays (kept only when nothing but the parent tree refers to them).
  */
-function structureObjects(
-  before: PdfDocument,
-  referrers: () => Map<number, Set<number>>,
-): Map<number, StructurePart> {
+function structureObjects(before: PdfDocument, referrers: () => ReferrerIndex): Map<number, StructurePart> {
   const out = new Map<number, StructurePart>();
   const rootRef = before.catalog().get('StructTreeRoot');
   const root = before.deref(rootRef);
@@ -544,7 +588,9 @@ function structureObjects(
   }
   // A node or array that anything but the parent tree uses is judged as what else it is.
   const onlyTree = (n: number) =>
-    [...(referrers().get(n) ?? [])].every((r) => treeNodes.has(r) || out.get(r) === 'root');
+    referrers()
+      .get(n)
+      .every((r) => treeNodes.has(r) || out.get(r) === 'root');
   for (const n of treeNodes) if (!out.has(n) && onlyTree(n)) out.set(n, 'parent-tree');
   for (const n of arrays)
     if (!out.has(n) && Array.isArray(before.resolve(new PdfRef(n, 0))) && onlyTree(n))
@@ -596,12 +642,19 @@ function structureChange(
   return undefined;
 }
 
+/** Page tree nodes walked before the analysis gives up (and says so): the reader's object limit. */
+const MAX_PAGE_NODES = 10_000_000;
+
 /** The annotations every page of `doc` lists (the page tree walked from the catalog, bounded). */
 function pageAnnotations(doc: PdfDocument): Set<number> {
   const out = new Set<number>();
   const seen = new Set<number>();
   const stack: (PdfValue | undefined)[] = [doc.catalog().get('Pages')];
-  while (stack.length > 0 && seen.size < 100_000) {
+  while (stack.length > 0) {
+    if (seen.size > MAX_PAGE_NODES)
+      throw new PdfError('PDF_BUDGET_EXCEEDED', `the page tree has more than ${MAX_PAGE_NODES} nodes`, {
+        messageVi: `cây trang có hơn ${MAX_PAGE_NODES} nút`,
+      });
     const ref = stack.pop();
     if (!(ref instanceof PdfRef) || seen.has(ref.num)) continue;
     seen.add(ref.num);
@@ -681,11 +734,11 @@ function appearanceOwners(
   before: PdfDocument,
   num: number,
   form: Map<number, FormNode>,
-  referrers: Map<number, Set<number>>,
+  referrers: ReferrerIndex,
   depth = 0,
 ): { node: FormNode; widget: number }[] | undefined {
   const from = referrers.get(num);
-  if (!from || from.size === 0 || depth > 1) return undefined;
+  if (from.length === 0 || depth > 1) return undefined;
   const owners: { node: FormNode; widget: number }[] = [];
   for (const r of from) {
     const node = form.get(r);
@@ -750,8 +803,8 @@ function holdsRef(value: PdfValue | undefined, num: number, depth = 0): boolean 
 }
 
 /** Whether array `num` is some page's /Annots in the signed revision. */
-function isAnnotsArray(before: PdfDocument, num: number, referrers: Map<number, Set<number>>): boolean {
-  for (const r of referrers.get(num) ?? []) {
+function isAnnotsArray(before: PdfDocument, num: number, referrers: ReferrerIndex): boolean {
+  for (const r of referrers.get(num)) {
     const page = r >= 0 ? before.resolve(new PdfRef(r, 0)) : undefined;
     if (page instanceof PdfDict && page.name('Type') === 'Page' && refNum(page.get('Annots')) === num)
       return true;
@@ -778,32 +831,6 @@ function onlyWhitespace(doc: PdfDocument, from: number): boolean {
       if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c) return false;
   }
   return true;
-}
-
-/** Who refers to whom in `doc`: object number → the objects referring to it (-1 for the trailer). */
-function referrersOf(doc: PdfDocument): Map<number, Set<number>> {
-  const out = new Map<number, Set<number>>();
-  const visit = (from: number, v: PdfValue | undefined, depth: number) => {
-    if (depth > 64 || v === undefined) return;
-    if (v instanceof PdfRef) {
-      const set = out.get(v.num) ?? new Set<number>();
-      set.add(from);
-      out.set(v.num, set);
-    } else if (Array.isArray(v)) for (const x of v) visit(from, x, depth + 1);
-    else if (v instanceof PdfDict) for (const x of v.map.values()) visit(from, x, depth + 1);
-    else if (v instanceof PdfStream) visit(from, v.dict, depth + 1);
-  };
-  visit(-1, doc.trailer, 0);
-  let count = 0;
-  for (const num of doc.objectNumbers()) {
-    if (++count > 500_000) break;
-    try {
-      visit(num, doc.resolve(new PdfRef(num, 0)), 0);
-    } catch {
-      // an unreadable old object refers to nothing we can see
-    }
-  }
-  return out;
 }
 
 /**
