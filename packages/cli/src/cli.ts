@@ -24,8 +24,21 @@ Cách dùng / Usage:
   kyso cert describe <cert> [--json]           mô tả chứng thư số / describe a certificate
   kyso rules list [--province <id>] [--at <YYYY-MM-DD>] [--drafts] [--json]
                                                quy tắc có hiệu lực / rules in force
-  kyso rules cert <cert> [--province <id>] [--at <date>] [--renewals-used <n>] [--json]
-                                               gia hạn, thay đổi thông tin, thu hồi / renewal, change, revocation
+  kyso rules documents [--json]                văn bản được trích dẫn, ngày hiệu lực và nguồn / the texts cited and their dates
+  kyso rules cert <cert> [--province <id>] [--at <date>] [--renewals-used <n>] [--drafts]
+       [--token locked|lost|damaged]... [--revoked | --revoked-on <date>] [--security-incident]
+       [--retiring] [--transferring] [--crl <file|dir>...] [--ocsp]
+       [--trust <file|dir>... | --profile vn-gov|vn-public] [--intermediate <file|dir>...] [--json]
+                                               gia hạn, thay đổi thông tin, thu hồi, nghĩa vụ / renewal, change, revocation, duties
+  kyso rules route <issue|renewal|information-change|revocation|token-recovery|token-return|token-lost>
+       [--province <id>] [--at <date>] [--drafts] [--json]
+                                               nơi nhận đề nghị, cách gửi, đồng gửi / where a request goes
+  kyso rules duties <token-lost|token-damaged|token-locked|security-incident|retiring|transferring>...
+       [--kind personal|organisation|device] [--revocation-notice <date>] [--province <id>] [--at <date>] [--json]
+                                               nghĩa vụ báo cáo của thuê bao / what a subscriber must report
+  kyso rules doc recall|urgent|scope <fact>...|paper <category>...|register <ISO time> [--urgent]
+       [--province <id>] [--at <date>] [--json]
+                                               thu hồi, phạm vi, văn bản giấy, văn bản khẩn, đăng ký văn bản đến / document duties
   kyso rules holidays <year> [--json]          ngày nghỉ lễ / public holidays
   kyso rules workdays add <date> <n> [--json]  cộng ngày làm việc / add working days
   kyso rules calendar <year> [--province <id>] [--json]

@@ -1,23 +1,13 @@
 import { addWorkingDays } from './calendar/holidays.js';
 import { addDays, addYears, daysBetween, type IsoDate, parseIsoDate } from './dates.js';
 import { RulesError } from './errors.js';
-import {
-  citationOf,
-  JURISDICTIONS,
-  parseProvince,
-  ruleAt,
-  ruleForCheck,
-  rulesAt,
-  staleCitations,
-} from './rules/registry.js';
-import type { Citation, ProvinceId, RuleRecord } from './rules/types.js';
+import { noRuleEncoded, type Reason, reasonOf } from './reason.js';
+import { routeRequest } from './routing.js';
+import { parseProvince, RULES, ruleAt, ruleForCheck, rulesAt, staleCitations } from './rules/registry.js';
+import type { ProvinceId, RuleRecord } from './rules/types.js';
+import { type SubscriberDuty, type SubscriberEvent, subscriberDuties } from './subscriber-duties.js';
 
-/** A reason in an answer: what it says, in both languages, and the rule it comes from. */
-export interface Reason {
-  vi: string;
-  en: string;
-  citation: Citation;
-}
+export type { Reason } from './reason.js';
 
 /** The certificate facts an evaluation needs; `describeCertificate` of `@kyso/core` gives most. */
 export interface CertificateFacts {
@@ -28,10 +18,19 @@ export interface CertificateFacts {
   notAfter: IsoDate;
   /** Renewals already granted (default 0). */
   renewalsUsed?: number;
-  /** `active` unless revoked (expiry follows from the dates). */
+  /** `active` unless revoked (expiry follows from the dates). A CRL or OCSP response can tell. */
   status?: 'active' | 'revoked';
-  /** The token's state, when known. */
-  token?: { locked?: boolean; lost?: boolean };
+  /**
+   * The day the revocation notice was received (or, lacking it, the revocation date): starts the
+   * token hand-back deadline of Nghị định 68/2024/NĐ-CP Điều 20.
+   */
+  revokedOn?: IsoDate;
+  /** The token's state, when known: each starts a duty to report it (Sơn La Điều 18 khoản 3). */
+  token?: { locked?: boolean; lost?: boolean; damaged?: boolean };
+  /** The private key is exposed or suspected exposed, or another security incident happened. */
+  securityIncident?: boolean;
+  /** For a personal certificate: the holder is about to retire or to transfer. */
+  holder?: { retiring?: boolean; transferring?: boolean };
 }
 
 /** Options of {@link evaluateCertificate}. */
@@ -58,8 +57,12 @@ export interface CertificateEvaluation {
   /** How the token must be kept, where a rule says so. */
   custody: Reason[];
   renewal: {
-    allowed: boolean;
-    /** The last day a request can be made (validity still ≥ the minimum), or null. */
+    /** Whether a renewal may be requested on `at`; null when no rule is encoded for that date. */
+    allowed: boolean | null;
+    /**
+     * The last day a request can be made under the rule in force that day (validity still ≥ its
+     * minimum), which may lie in an earlier regime or in the past; null when there is none.
+     */
     latestRequestDate: IsoDate | null;
     /** The most years a renewal adds. */
     maxYears: number | null;
@@ -70,16 +73,26 @@ export interface CertificateEvaluation {
     reasons: Reason[];
   };
   informationChange: {
-    allowed: boolean;
+    /** Whether a change may be requested on `at`; null when no rule is encoded for that date. */
+    allowed: boolean | null;
     latestRequestDate: IsoDate | null;
     form: string | null;
     cases: string[];
     reasons: Reason[];
   };
-  /** Events that require revocation, for this kind of certificate. */
-  revocation: { events: string[]; form: string | null; reasons: Reason[] };
-  /** What follows expiry or revocation. */
-  afterEnd: { returnToken: boolean; steps: Reason[] };
+  /**
+   * Events that require revocation for this kind of certificate, and those the facts meet
+   * (a lost or damaged token, a security incident, a retirement or transfer).
+   */
+  revocation: { events: string[]; required: string[]; form: string | null; reasons: Reason[] };
+  /** What follows expiry or revocation; the hand-back deadline once the notice date is known. */
+  afterEnd: {
+    returnToken: boolean;
+    steps: Reason[];
+    tokenReturnDeadline: { workingDays: number; from: IsoDate; date: IsoDate } | null;
+  };
+  /** What the facts oblige the subscriber to report, and what follows each report. */
+  duties: SubscriberDuty[];
   /** How to recover a locked token, when it is locked. */
   tokenRecovery: {
     needed: boolean;
@@ -92,8 +105,32 @@ export interface CertificateEvaluation {
   staleCitations: { ruleId: string; cites: string; replacedBy?: string }[];
 }
 
-function reason(rule: RuleRecord, vi: string, en: string): Reason {
-  return { vi, en, citation: citationOf(rule) };
+const reason = reasonOf;
+
+/**
+ * The last day a request under rule `id` can be made for a certificate ending on `notAfter`: the
+ * latest day on which the version in force then still sees its minimum remaining validity. A day
+ * before a new regime is judged by the old one (on 15/08/2024 a certificate with 29 days left had
+ * its last day under Nghị định 130/2018/NĐ-CP's 60 days, not on 14/08/2024 under the later 30).
+ */
+function latestRequestDate(
+  id: string,
+  notAfter: IsoDate,
+  province: ProvinceId | undefined,
+  drafts: { includeDrafts: boolean },
+): { date: IsoDate; rule: RuleRecord } | null {
+  const versions = RULES.filter(
+    (r) =>
+      r.id === id &&
+      (r.jurisdiction === 'national' || r.jurisdiction === province) &&
+      (r.status !== 'draft' || drafts.includeDrafts),
+  ).sort((a, b) => b.period.from.localeCompare(a.period.from));
+  for (const v of versions) {
+    let day = addDays(notAfter, -(num(v, 'minRemainingDays') ?? 0));
+    if (v.period.to !== undefined && v.period.to < day) day = v.period.to;
+    if (day >= v.period.from && ruleAt(id, day, province, drafts) === v) return { date: day, rule: v };
+  }
+  return null;
 }
 
 function num(rule: RuleRecord | undefined, key: string): number | undefined {
@@ -133,106 +170,52 @@ export function evaluateCertificate(
   const revoked = facts.status === 'revoked';
   const renewalsUsed = facts.renewalsUsed ?? 0;
   const drafts = { includeDrafts: options.includeDrafts === true };
-  const authority = province
-    ? (JURISDICTIONS.find((j) => j.id === province)?.authorities.subscriberManagement ?? null)
-    : null;
 
   // Renewal.
-  const renewalRule = ruleAt('cert.renewal.conditions', at, province, drafts);
-  const renewalReasons: Reason[] = [];
-  let renewalAllowed = renewalRule !== undefined;
-  let latestRequestDate: IsoDate | null = null;
-  if (!renewalRule) {
-    renewalReasons.push({
-      vi: 'Không có quy định gia hạn được mã hóa cho thời điểm này.',
-      en: 'No renewal rule is encoded for this date.',
-      citation: { ruleId: 'none', text: '—', document: '—', article: '—', textSeen: false },
-    });
-  } else {
-    const min = num(renewalRule, 'minRemainingDays') ?? 0;
-    const max = num(renewalRule, 'maxRenewals');
-    latestRequestDate = addDays(facts.notAfter, -min);
-    if (revoked || expired) {
-      renewalAllowed = false;
-      renewalReasons.push(
-        reason(
-          renewalRule,
-          'Chứng thư đã hết hạn hoặc bị thu hồi: không gia hạn được, phải cấp mới.',
-          'The certificate has expired or was revoked: it cannot be renewed; a new one must be issued.',
-        ),
-      );
-      latestRequestDate = null;
-    } else if (daysRemaining < min) {
-      renewalAllowed = false;
-      renewalReasons.push(
-        reason(
-          renewalRule,
-          `Chỉ còn ${daysRemaining} ngày hiệu lực, ít hơn ${min} ngày theo quy định.`,
-          `Only ${daysRemaining} days of validity remain, fewer than the ${min} required.`,
-        ),
-      );
-    } else {
-      renewalReasons.push(
-        reason(
-          renewalRule,
-          `Còn ${daysRemaining} ngày hiệu lực (tối thiểu ${min} ngày); đề nghị chậm nhất ngày ${latestRequestDate}.`,
-          `${daysRemaining} days of validity remain (at least ${min} required); request by ${latestRequestDate}.`,
-        ),
-      );
-    }
-    if (max !== undefined && renewalsUsed >= max) {
-      renewalAllowed = false;
-      renewalReasons.push(
-        reason(
-          renewalRule,
-          `Chứng thư đã được gia hạn ${renewalsUsed} lần; chỉ được gia hạn ${max} lần.`,
-          `The certificate was renewed ${renewalsUsed} time(s); only ${max} renewal is allowed.`,
-        ),
-      );
-    }
+  const renewalWindow = requestWindow(
+    'cert.renewal.conditions',
+    { vi: 'gia hạn chứng thư', en: 'renewal' },
+    facts.notAfter,
+    { at, daysRemaining, ended: revoked || expired, province, drafts },
+  );
+  const renewalRule = renewalWindow.rule;
+  const renewalReasons = renewalWindow.reasons;
+  let renewalAllowed = renewalWindow.allowed;
+  const max = num(renewalRule, 'maxRenewals');
+  if (renewalRule && max !== undefined && renewalsUsed >= max) {
+    renewalAllowed = false;
+    renewalReasons.push(
+      reason(
+        renewalRule,
+        `Chứng thư đã được gia hạn ${renewalsUsed} lần; chỉ được gia hạn ${max} lần.`,
+        `The certificate was renewed ${renewalsUsed} time(s); only ${max} renewal is allowed.`,
+      ),
+    );
   }
   const maxYearsRule = ruleAt('cert.validity.renewed', at, province, drafts);
   const formRule = ruleAt('cert.renewal.form', at, province, drafts);
   const processing = ruleForCheck('renewal.processing', at, province, drafts);
   const processingDays = num(processing, 'deadlineWorkingDays');
   const requestDay = renewalAllowed ? at : null;
+  const renewalRoute = routeRequest('renewal', { at, ...(province ? { province } : {}), ...drafts });
 
   // Information change.
-  const changeRule = ruleAt('cert.information-change.conditions', at, province, drafts);
+  const changeWindow = requestWindow(
+    'cert.information-change.conditions',
+    { vi: 'thay đổi nội dung thông tin chứng thư', en: 'information change' },
+    facts.notAfter,
+    { at, daysRemaining, ended: revoked || expired, province, drafts },
+  );
+  const changeRule = changeWindow.rule;
+  if (changeRule && changeWindow.allowed)
+    changeWindow.reasons.push(
+      reason(
+        changeRule,
+        'Thay đổi thông tin không làm thay đổi thời hạn sử dụng của chứng thư.',
+        'Changing information does not change the validity period.',
+      ),
+    );
   const casesRule = ruleAt('cert.information-change.cases', at, province, drafts);
-  const changeReasons: Reason[] = [];
-  let changeAllowed = changeRule !== undefined && !revoked && !expired;
-  let changeLatest: IsoDate | null = null;
-  if (changeRule) {
-    const min = num(changeRule, 'minRemainingDays') ?? 0;
-    changeLatest = revoked || expired ? null : addDays(facts.notAfter, -min);
-    if (revoked || expired)
-      changeReasons.push(
-        reason(
-          changeRule,
-          'Chứng thư đã hết hạn hoặc bị thu hồi.',
-          'The certificate has expired or was revoked.',
-        ),
-      );
-    else if (daysRemaining < min) {
-      changeAllowed = false;
-      changeReasons.push(
-        reason(
-          changeRule,
-          `Chỉ còn ${daysRemaining} ngày hiệu lực, ít hơn ${min} ngày theo quy định.`,
-          `Only ${daysRemaining} days remain, fewer than the ${min} required.`,
-        ),
-      );
-    } else {
-      changeReasons.push(
-        reason(
-          changeRule,
-          'Thay đổi thông tin không làm thay đổi thời hạn sử dụng của chứng thư.',
-          'Changing information does not change the validity period.',
-        ),
-      );
-    }
-  }
   const cases = casesRule ? ((casesRule.params[facts.kind] as string[] | undefined) ?? []) : [];
 
   // Revocation.
@@ -241,6 +224,28 @@ export function evaluateCertificate(
   const events = revRule
     ? [...((revRule.params.all as string[]) ?? []), ...((revRule.params[facts.kind] as string[]) ?? [])]
     : [];
+
+  // The subscriber's duties: what the facts oblige the holder to report, and what follows.
+  const reported: SubscriberEvent[] = [
+    ...(facts.token?.lost ? (['token-lost'] as const) : []),
+    ...(facts.token?.damaged ? (['token-damaged'] as const) : []),
+    ...(facts.token?.locked ? (['token-locked'] as const) : []),
+    ...(facts.securityIncident ? (['security-incident'] as const) : []),
+    ...(facts.holder?.retiring ? (['retiring'] as const) : []),
+    ...(facts.holder?.transferring ? (['transferring'] as const) : []),
+  ];
+  const revokedOn = facts.revokedOn ? parseIsoDate(facts.revokedOn, 'revokedOn') : undefined;
+  const duties = subscriberDuties(reported, {
+    at,
+    kind: facts.kind,
+    ...(province ? { province } : {}),
+    ...(revokedOn ? { revocationNoticeOn: revokedOn } : {}),
+    ...drafts,
+  });
+  const required = [
+    ...(expired && events.includes('expired') ? ['expired'] : []),
+    ...duties.map((d) => d.revocationCase).filter((c): c is string => c !== null && events.includes(c)),
+  ];
 
   // After the end.
   const steps: Reason[] = [];
@@ -301,7 +306,9 @@ export function evaluateCertificate(
     tokenRecovery = {
       needed: true,
       form: str(recoveryRule, 'form'),
-      handledBy: str(provincial, 'recipient') ?? authority,
+      handledBy:
+        str(provincial, 'recipient') ??
+        routeRequest('token-recovery', { at, ...(province ? { province } : {}), ...drafts }).to,
       deadlineWorkingDays: num(provincial, 'deadlineWorkingDays') ?? null,
       reasons: recReasons,
     };
@@ -354,10 +361,10 @@ export function evaluateCertificate(
     custody,
     renewal: {
       allowed: renewalAllowed,
-      latestRequestDate,
+      latestRequestDate: renewalWindow.latest,
       maxYears: num(maxYearsRule, 'maxYears') ?? null,
       form: str(formRule, 'form'),
-      handledBy: str(processing, 'recipient') ?? authority,
+      handledBy: str(processing, 'recipient') ?? renewalRoute.to,
       deadline:
         processingDays !== undefined && requestDay
           ? {
@@ -380,19 +387,107 @@ export function evaluateCertificate(
       ],
     },
     informationChange: {
-      allowed: changeAllowed,
-      latestRequestDate: changeLatest,
+      allowed: changeWindow.allowed,
+      latestRequestDate: changeWindow.latest,
       form: str(formRule, 'form'),
       cases,
-      reasons: changeReasons,
+      reasons: changeWindow.reasons,
     },
     revocation: {
       events,
+      required,
       form: str(revForm, 'form'),
       reasons: revRule ? [reason(revRule, revRule.statement.vi, revRule.statement.en)] : [],
     },
-    afterEnd: { returnToken: returnRule !== undefined, steps },
+    afterEnd: {
+      returnToken: returnRule !== undefined,
+      steps,
+      tokenReturnDeadline:
+        returnRule && revoked && revokedOn && num(returnRule, 'deadlineWorkingDays') !== undefined
+          ? {
+              workingDays: num(returnRule, 'deadlineWorkingDays')!,
+              from: revokedOn,
+              date: addWorkingDays(revokedOn, num(returnRule, 'deadlineWorkingDays')!),
+            }
+          : null,
+    },
+    duties,
     tokenRecovery,
     staleCitations: staleCitations(at, province),
   };
+}
+
+/**
+ * Whether a request under rule `id` (renewal, information change) may be made on `at`, the last day
+ * it can be made, and why: `allowed` is null when no rule is encoded for `at`, a distinct answer
+ * from "not allowed".
+ */
+function requestWindow(
+  id: string,
+  topic: { vi: string; en: string },
+  notAfter: IsoDate,
+  on: {
+    at: IsoDate;
+    daysRemaining: number;
+    ended: boolean;
+    province: ProvinceId | undefined;
+    drafts: { includeDrafts: boolean };
+  },
+): { rule: RuleRecord | undefined; allowed: boolean | null; latest: IsoDate | null; reasons: Reason[] } {
+  const rule = ruleAt(id, on.at, on.province, on.drafts);
+  const last = on.ended ? null : latestRequestDate(id, notAfter, on.province, on.drafts);
+  const reasons: Reason[] = [];
+  if (!rule) {
+    reasons.push(noRuleEncoded(topic, on.at));
+    if (last && last.date >= on.at)
+      reasons.push(
+        reason(
+          last.rule,
+          `Theo quy định có hiệu lực từ ${last.rule.period.from}, có thể đề nghị đến hết ngày ${last.date}.`,
+          `Under the rule in force from ${last.rule.period.from}, it can be requested until ${last.date}.`,
+        ),
+      );
+    return { rule, allowed: null, latest: last?.date ?? null, reasons };
+  }
+  const min = num(rule, 'minRemainingDays') ?? 0;
+  if (on.ended) {
+    reasons.push(
+      reason(
+        rule,
+        'Chứng thư đã hết hạn hoặc bị thu hồi: không đề nghị được; phải cấp chứng thư mới.',
+        'The certificate has expired or was revoked: no request is possible; a new certificate must be issued.',
+      ),
+    );
+    return { rule, allowed: false, latest: null, reasons };
+  }
+  if (on.daysRemaining < min) {
+    reasons.push(
+      reason(
+        rule,
+        `Chỉ còn ${on.daysRemaining} ngày hiệu lực, ít hơn ${min} ngày theo quy định.`,
+        `Only ${on.daysRemaining} days of validity remain, fewer than the ${min} required.`,
+      ),
+    );
+    if (last && last.rule !== rule)
+      reasons.push(
+        reason(
+          last.rule,
+          last.date < on.at
+            ? `Ngày cuối cùng có thể đề nghị là ${last.date}, theo quy định có hiệu lực ngày đó.`
+            : `Theo quy định có hiệu lực từ ${last.rule.period.from}, có thể đề nghị đến hết ngày ${last.date}.`,
+          last.date < on.at
+            ? `The last day to request it was ${last.date}, under the rule in force that day.`
+            : `Under the rule in force from ${last.rule.period.from}, it can be requested until ${last.date}.`,
+        ),
+      );
+    return { rule, allowed: false, latest: last?.date ?? null, reasons };
+  }
+  reasons.push(
+    reason(
+      rule,
+      `Còn ${on.daysRemaining} ngày hiệu lực (tối thiểu ${min} ngày); đề nghị chậm nhất ngày ${last?.date}.`,
+      `${on.daysRemaining} days of validity remain (at least ${min} required); request by ${last?.date}.`,
+    ),
+  );
+  return { rule, allowed: true, latest: last?.date ?? null, reasons };
 }

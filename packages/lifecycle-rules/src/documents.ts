@@ -1,3 +1,4 @@
+import { type AppliedAssumption, applyAssumptions } from './assumptions.js';
 import { addWorkingDays } from './calendar/holidays.js';
 import type { Reason } from './certificate.js';
 import { addDays, parseIsoDate, vietnamDate } from './dates.js';
@@ -53,6 +54,23 @@ export interface DocumentDecision {
 
 function r(rule: RuleRecord, vi: string, en: string): Reason {
   return { vi, en, citation: citationOf(rule) };
+}
+
+/** The decision on an outgoing document, with the assumptions it rests on. */
+export interface OutgoingDecision extends DocumentDecision {
+  /** Values no text fixes that the decision used (the end of "buổi sáng"), each as assumed or as overridden. */
+  assumptions?: AppliedAssumption[];
+}
+
+/** Options of {@link evaluateOutgoingDocument}. */
+export interface OutgoingOptions {
+  at: string;
+  province?: string;
+  /**
+   * Values to use where no text fixes one. `latestHourNextWorkingDay`: the hour (0–24, Vietnam time)
+   * at which "buổi sáng của ngày làm việc tiếp theo" ends (Lào Cai Điều 5 khoản 1 điểm c); default 12.
+   */
+  assumptions?: { latestHourNextWorkingDay?: number };
 }
 
 function requiredSignatures(
@@ -209,8 +227,8 @@ export function evaluateIncomingDocument(
 export function evaluateOutgoingDocument(
   verification: DocumentVerification,
   facts: DocumentFacts,
-  options: { at: string; province?: string },
-): DocumentDecision {
+  options: OutgoingOptions,
+): OutgoingDecision {
   const at = parseIsoDate(options.at, 'at');
   const province = parseProvince(options.province);
   if (facts.secret) return secretDecision(at, province);
@@ -222,13 +240,17 @@ export function evaluateOutgoingDocument(
     .sort()
     .at(-1);
   let deadline: string | null = null;
+  const assumptions = deadlineRule ? applyAssumptions(deadlineRule, options.assumptions ?? {}) : [];
   if (deadlineRule && signedAt) {
     const signedDay = vietnamDate(new Date(signedAt));
     const nextWorking = addWorkingDays(signedDay, 1);
+    const assumedHour = assumptions.find((a) => a.param === 'latestHourNextWorkingDay')?.value;
     const hour =
-      typeof deadlineRule.params.latestHourNextWorkingDay === 'number'
-        ? deadlineRule.params.latestHourNextWorkingDay
-        : 24;
+      typeof assumedHour === 'number'
+        ? assumedHour
+        : typeof deadlineRule.params.latestHourNextWorkingDay === 'number'
+          ? deadlineRule.params.latestHourNextWorkingDay
+          : 24;
     deadline = facts.urgent
       ? signedDay
       : `${nextWorking}T${String(hour === 24 ? 23 : hour).padStart(2, '0')}:${hour === 24 ? '59' : '00'}+07:00`;
@@ -256,5 +278,6 @@ export function evaluateOutgoingDocument(
           : [],
     notice: null,
     deadline,
+    ...(assumptions.length > 0 ? { assumptions } : {}),
   };
 }

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export type { AppliedAssumption } from './assumptions.js';
 export type { Holiday } from './calendar/holidays.js';
 export { addWorkingDays, holidaysOf, isWorkingDay, workingDaysBetween } from './calendar/holidays.js';
 export type { LunarDate } from './calendar/lunar.js';
@@ -14,14 +15,33 @@ export type { CertificateEvaluation, CertificateFacts, EvaluateOptions, Reason }
 export { evaluateCertificate } from './certificate.js';
 export type { IsoDate } from './dates.js';
 export { addDays, daysBetween, parseIsoDate, vietnamDate } from './dates.js';
-export type { DocumentDecision, DocumentFacts, DocumentVerification } from './documents.js';
+export type { PaperCategory, PaperDuties } from './document-duties/paper.js';
+export { PAPER_CATEGORIES, paperDuties } from './document-duties/paper.js';
+export type { RecallSteps } from './document-duties/recall.js';
+export { recallSteps } from './document-duties/recall.js';
+export type { RegistrationDeadline } from './document-duties/registration.js';
+export { incomingRegistrationDeadline } from './document-duties/registration.js';
+export type { DocumentScope, ScopeExclusion } from './document-duties/scope.js';
+export { documentScope, SCOPE_EXCLUSIONS } from './document-duties/scope.js';
+export type { UrgentDuties } from './document-duties/urgent.js';
+export { urgentDocumentDuties } from './document-duties/urgent.js';
+export type {
+  DocumentDecision,
+  DocumentFacts,
+  DocumentVerification,
+  OutgoingDecision,
+  OutgoingOptions,
+} from './documents.js';
 export { evaluateIncomingDocument, evaluateOutgoingDocument } from './documents.js';
 export type { RulesErrorCode } from './errors.js';
 export { RulesError } from './errors.js';
 export type { ReportDue } from './reports.js';
 export { reportingCalendar } from './reports.js';
+export type { RequestRoute, RequestType, RouteOptions, StaleOffice } from './routing.js';
+export { parseRequestType, REQUEST_TYPES, requestName, routeRequest } from './routing.js';
 export {
   citationOf,
+  isStaleOn,
   JURISDICTIONS,
   LEGAL_DOCUMENTS,
   parseProvince,
@@ -29,6 +49,7 @@ export {
   ruleAt,
   rulesAt,
   staleCitations,
+  validateDocuments,
   validateRules,
 } from './rules/registry.js';
 export type {
@@ -37,8 +58,12 @@ export type {
   JurisdictionId,
   LegalDocument,
   ProvinceId,
+  RenamedOffice,
+  RuleAssumption,
   RuleRecord,
   RuleSource,
   RuleTopic,
 } from './rules/types.js';
 export { PROVINCES } from './rules/types.js';
+export type { SubscriberDutiesOptions, SubscriberDuty, SubscriberEvent } from './subscriber-duties.js';
+export { SUBSCRIBER_EVENTS, subscriberDuties } from './subscriber-duties.js';

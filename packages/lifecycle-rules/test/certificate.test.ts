@@ -76,7 +76,8 @@ describe('cert.information-change.conditions and cert.information-change.cases (
       cases: ['renamed', 'address-changed'],
       form: 'Mẫu số 04',
     });
-    expect(e.informationChange.reasons[0]!.vi).toContain('không làm thay đổi thời hạn');
+    expect(e.informationChange.latestRequestDate).toBe('2026-12-01');
+    expect(e.informationChange.reasons.map((r) => r.vi).join(' ')).toContain('không làm thay đổi thời hạn');
     expect(
       evaluateCertificate(
         { kind: 'device', notBefore: '2024-01-01', notAfter: '2026-12-31' },

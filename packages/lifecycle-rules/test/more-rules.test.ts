@@ -48,18 +48,18 @@ describe('cert.issue.forms (Điều 11)', () => {
   });
 });
 
-describe('token.lost (Điều 20 khoản 4) and ha-tinh.token.lost-record', () => {
-  it('records a lost token on Form 09 nationally, on Form 15 in Hà Tĩnh under its 2020 regulation', () => {
-    const lost = { ...personal, token: { lost: true } };
+describe('token.lost (Nghị định 68/2024/NĐ-CP Điều 20 khoản 4) and ha-tinh.token.lost-record (Hà Tĩnh Điều 6 khoản 2 điểm c)', () => {
+  it('records a lost token on Form 09 nationally, and on Form 15 in Hà Tĩnh while Thông tư 185/2019 was in force', () => {
+    const lost = { ...personal, notBefore: '2022-01-10', notAfter: '2027-01-10', token: { lost: true } };
     expect(
       evaluateCertificate(lost, { at: '2026-06-01' })
         .afterEnd.steps.map((s) => s.vi)
         .join(' '),
     ).toContain('Mẫu số 09');
-    const haTinh = evaluateCertificate(lost, { at: '2026-06-01', province: 'ha-tinh' });
-    expect(
-      haTinh.afterEnd.steps.find((s) => s.citation.ruleId === 'ha-tinh.token.lost-record')!.vi,
-    ).toContain('Mẫu số 15');
+    const haTinh2023 = evaluateCertificate(lost, { at: '2023-06-01', province: 'ha-tinh' });
+    const record = haTinh2023.afterEnd.steps.find((s) => s.citation.ruleId === 'ha-tinh.token.lost-record')!;
+    expect(record.vi).toContain('Mẫu số 15');
+    expect(record.citation.text).toBe('Quyết định 19/2020/QĐ-UBND (Hà Tĩnh), Điều 6, khoản 2 điểm c');
   });
 });
 
@@ -136,7 +136,7 @@ describe('document.incoming.check, lao-cai.electronic.both-signatures, lao-cai.i
       },
     ],
   };
-  it('cite Nghị định 30/2020 Điều 21 nationally and Lào Cai Điều 5–6 in Lào Cai', () => {
+  it('cite Nghị định 30/2020 Điều 21 nationally and Lào Cai Điều 5 khoản 2 điểm a and khoản 6 in Lào Cai', () => {
     const national = evaluateIncomingDocument(onlyOrg, { origin: 'electronic' }, { at: '2026-11-20' });
     expect(national.reasons.map((r) => r.citation.ruleId)).toContain('document.incoming.check');
     const laoCai = evaluateIncomingDocument(
@@ -147,7 +147,8 @@ describe('document.incoming.check, lao-cai.electronic.both-signatures, lao-cai.i
     const ids = laoCai.reasons.map((r) => r.citation.ruleId);
     expect(ids).toContain('lao-cai.electronic.both-signatures');
     expect(ids).toContain('lao-cai.incoming.refuse-and-notify');
-    expect(laoCai.notice).toContain('Quyết định 52/2019/QĐ-UBND (Lào Cai), Điều 6, khoản 2');
+    // "Bên nhận có quyền từ chối nhận và phải chịu trách nhiệm về việc từ chối đó" is Lào Cai Điều 5 khoản 6.
+    expect(laoCai.notice).toContain('Quyết định 52/2019/QĐ-UBND (Lào Cai), Điều 5, khoản 6');
   });
 });
 

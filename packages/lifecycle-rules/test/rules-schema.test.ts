@@ -30,6 +30,19 @@ describe('rule files', () => {
     ).toMatch(/citedBy/);
   });
 
+  it('a rule without a grade, a grade A on an unseen article, an unknown restating text or an assumption on no parameter fails', () => {
+    expect(validateRules([clone({ source: { ...base.source, grade: undefined as never } })])[0]).toMatch(
+      /grade A, B or C/,
+    );
+    expect(validateRules([clone({ source: { ...base.source, grade: 'A' } })])[0]).toMatch(/grade A means/);
+    expect(
+      validateRules([clone({ source: { ...base.source, citedBy: 'ninh-binh-2042 Điều 1' } })])[0],
+    ).toMatch(/citedBy must start with a known document id/);
+    expect(
+      validateRules([clone({ assumptions: [{ param: 'latestHour', vi: 'giả định', en: 'assumed' }] })])[0],
+    ).toMatch(/assumption on unknown param "latestHour"/);
+  });
+
   it('two versions of one rule with overlapping periods fail', () => {
     const a = clone({ period: { from: '2024-08-15' } });
     const b = clone({ period: { from: '2025-01-01' } });

@@ -4,10 +4,13 @@ import { describeCertificate } from '@kyso/core';
 import { readCertificates } from '@kyso/core/node';
 import {
   addWorkingDays,
+  type CertificateEvaluation,
   citationOf,
   evaluateCertificate,
   holidaysOf,
+  isStaleOn,
   JURISDICTIONS,
+  LEGAL_DOCUMENTS,
   PROVINCES,
   parseIsoDate,
   parseProvince,
@@ -17,6 +20,8 @@ import {
   vietnamDate,
 } from '@kyso/lifecycle-rules';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
+import { documentDuties, route, subscriber } from './rules-duties.js';
+import { type RevocationFinding, revocationFromOptions } from './rules-revocation.js';
 
 const COMMON = {
   province: { type: 'string' },
@@ -50,6 +55,8 @@ export async function rules(args: readonly string[], io: CliIo): Promise<number>
   switch (sub) {
     case 'list':
       return list(rest, io);
+    case 'documents':
+      return documents(rest, io);
     case 'cert':
       return cert(rest, io);
     case 'holidays':
@@ -58,8 +65,16 @@ export async function rules(args: readonly string[], io: CliIo): Promise<number>
       return workdays(rest, io);
     case 'calendar':
       return calendar(rest, io);
+    case 'route':
+      return route(rest, io);
+    case 'duties':
+      return subscriber(rest, io);
+    case 'doc':
+      return documentDuties(rest, io);
     default:
-      throw new UsageError('kyso rules takes list, cert, holidays, workdays or calendar');
+      throw new UsageError(
+        'kyso rules takes list, documents, cert, route, duties, doc, holidays, workdays or calendar',
+      );
   }
 }
 
@@ -82,24 +97,71 @@ function list(args: readonly string[], io: CliIo): number {
   const lines = [
     `${lang === 'vi' ? 'Quy tắc có hiệu lực ngày' : 'Rules in force on'} ${at}${province ? ` (${province})` : ''}: ${found.length}`,
   ];
-  for (const r of found)
+  for (const r of found) {
+    const c = citationOf(r);
+    const grade = `${lang === 'vi' ? 'hạng' : 'grade'} ${c.grade}${c.restatedIn ? ` (${lang === 'vi' ? 'theo' : 'as restated in'} ${c.restatedIn})` : ''}`;
     lines.push(
-      `- ${r.id}: ${r.statement[lang]} [${citationOf(r).text}; ${r.period.from} → ${r.period.to ?? '…'}]`,
+      `- ${r.id}: ${r.statement[lang]} [${c.text}; ${r.period.from} → ${r.period.to ?? '…'}; ${grade}]`,
     );
+    for (const a of r.assumptions ?? [])
+      lines.push(
+        `    ${lang === 'vi' ? 'Giả định' : 'Assumption'} (${a.param} = ${String(r.params[a.param])}): ${a[lang]}`,
+      );
+    if (isStaleOn(r, at))
+      lines.push(
+        lang === 'vi'
+          ? `    ! dựa trên văn bản trung ương đã hết hiệu lực (${r.source.citesNational?.join(', ')})`
+          : `    ! rests on a national text no longer in force (${r.source.citesNational?.join(', ')})`,
+      );
+  }
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }
 
-function cert(args: readonly string[], io: CliIo): number {
+/** `kyso rules documents`: the legal texts the rules cite, their periods and where each start date comes from. */
+function documents(args: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({ args: [...args], options: COMMON });
+  const lang = pickLang(values.lang, io.env);
+  if (values.json) {
+    out(io, LEGAL_DOCUMENTS);
+    return EXIT.ok;
+  }
+  const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
+  const lines = LEGAL_DOCUMENTS.flatMap((d) => [
+    `- ${d.title} (${d.issuer})`,
+    `    ${t('Hiệu lực', 'In force')}: ${d.from} → ${d.to ?? '…'}; ${d.fromVerified ? t('ngày bắt đầu đã xác minh', 'start date verified') : t('ngày bắt đầu CHƯA xác minh', 'start date NOT verified')}: ${d.fromSource}`,
+  ]);
+  io.stdout(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
+
+const TOKEN_STATES = ['locked', 'lost', 'damaged'] as const;
+
+async function cert(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...COMMON, 'renewals-used': { type: 'string', default: '0' } },
+    options: {
+      ...COMMON,
+      'renewals-used': { type: 'string', default: '0' },
+      token: { type: 'string', multiple: true, default: [] },
+      revoked: { type: 'boolean', default: false },
+      'revoked-on': { type: 'string' },
+      'security-incident': { type: 'boolean', default: false },
+      retiring: { type: 'boolean', default: false },
+      transferring: { type: 'boolean', default: false },
+      drafts: { type: 'boolean', default: false },
+      crl: { type: 'string', multiple: true, default: [] },
+      ocsp: { type: 'boolean', default: false },
+      trust: { type: 'string', multiple: true, default: [] },
+      profile: { type: 'string', multiple: true, default: [] },
+      intermediate: { type: 'string', multiple: true, default: [] },
+    },
   });
   const lang = pickLang(values.lang, io.env);
   if (positionals.length !== 1) throw new UsageError('kyso rules cert takes one certificate file');
   if (!existsSync(positionals[0]!)) throw new UsageError(`no such file: ${positionals[0]}`);
-  const [certificate] = readCertificates(positionals[0]!);
+  const [certificate, ...bundled] = readCertificates(positionals[0]!);
   if (!certificate) throw new UsageError(`${positionals[0]} holds no certificate`);
   const d = describeCertificate(certificate);
   if (d.kind === 'ca')
@@ -107,14 +169,39 @@ function cert(args: readonly string[], io: CliIo): number {
   const renewalsUsed = Number(values['renewals-used']);
   if (!Number.isInteger(renewalsUsed) || renewalsUsed < 0)
     throw new UsageError('--renewals-used must be a whole number');
+  for (const t of values.token)
+    if (!(TOKEN_STATES as readonly string[]).includes(t))
+      throw new UsageError(`--token must be ${TOKEN_STATES.join(', ')}, not "${t}"`);
+  if ((values.retiring || values.transferring) && d.kind !== 'personal')
+    throw new UsageError('--retiring and --transferring are for personal certificates');
+  const at = parseIsoDate(values.at ?? today(), '--at');
+  const revokedOnGiven = values['revoked-on']
+    ? parseIsoDate(values['revoked-on'], '--revoked-on')
+    : undefined;
+  // The revocation status: what the caller states, else what a CRL or OCSP response says through core.
+  const finding: RevocationFinding | null =
+    values.crl.length > 0 || values.ocsp ? await revocationFromOptions(certificate, bundled, values) : null;
+  const revokedByStatus =
+    finding?.status === 'revoked' && finding.revokedOn !== null && finding.revokedOn <= at;
+  const revoked = values.revoked || revokedOnGiven !== undefined || revokedByStatus;
+  const revokedOn = revokedOnGiven ?? (revokedByStatus ? finding!.revokedOn! : undefined);
   const evaluation = evaluateCertificate(
     {
       kind: d.kind,
       notBefore: vietnamDate(certificate.notBefore),
       notAfter: vietnamDate(certificate.notAfter),
       renewalsUsed,
+      status: revoked ? 'revoked' : 'active',
+      ...(revokedOn ? { revokedOn } : {}),
+      token: {
+        locked: values.token.includes('locked'),
+        lost: values.token.includes('lost'),
+        damaged: values.token.includes('damaged'),
+      },
+      securityIncident: values['security-incident'],
+      holder: { retiring: values.retiring, transferring: values.transferring },
     },
-    { at: values.at ?? today(), ...(values.province ? { province: values.province } : {}) },
+    { at, ...(values.province ? { province: values.province } : {}), includeDrafts: values.drafts },
   );
   if (values.json) {
     out(io, {
@@ -124,31 +211,89 @@ function cert(args: readonly string[], io: CliIo): number {
         notAfter: d.notAfter,
         fingerprint: d.fingerprint,
       },
+      ...(finding ? { revocationStatus: finding } : {}),
       ...evaluation,
     });
     return EXIT.ok;
   }
-  const yes = lang === 'vi' ? 'được' : 'allowed';
-  const no = lang === 'vi' ? 'không được' : 'not allowed';
+  io.stdout(renderCertificate(d.subject.text, vietnamDate(certificate.notAfter), evaluation, finding, lang));
+  return EXIT.ok;
+}
+
+function renderCertificate(
+  subject: string,
+  notAfter: string,
+  e: CertificateEvaluation,
+  finding: RevocationFinding | null,
+  lang: Lang,
+): string {
+  const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
+  const verdict = (allowed: boolean | null) =>
+    allowed === null
+      ? t('chưa có quy định được mã hóa cho ngày này', 'no rule encoded for this date')
+      : allowed
+        ? t('được', 'allowed')
+        : t('không được', 'not allowed');
   const lines = [
-    `${lang === 'vi' ? 'Chứng thư' : 'Certificate'}: ${d.subject.text}`,
-    `${lang === 'vi' ? 'Còn hiệu lực' : 'Days remaining'}: ${evaluation.daysRemaining} (${lang === 'vi' ? 'đến' : 'until'} ${vietnamDate(certificate.notAfter)})`,
-    `${lang === 'vi' ? 'Gia hạn' : 'Renewal'}: ${evaluation.renewal.allowed ? yes : no}${evaluation.renewal.latestRequestDate ? `; ${lang === 'vi' ? 'đề nghị chậm nhất' : 'request by'} ${evaluation.renewal.latestRequestDate}` : ''}${evaluation.renewal.maxYears ? `; ${lang === 'vi' ? 'tối đa' : 'at most'} ${evaluation.renewal.maxYears} ${lang === 'vi' ? 'năm' : 'years'}` : ''}${evaluation.renewal.form ? `; ${evaluation.renewal.form}` : ''}`,
-    ...reasonLines(evaluation.renewal.reasons, lang),
-    `${lang === 'vi' ? 'Thay đổi thông tin' : 'Information change'}: ${evaluation.informationChange.allowed ? yes : no}`,
-    ...reasonLines(evaluation.informationChange.reasons, lang),
-    `${lang === 'vi' ? 'Sau khi hết hạn hoặc bị thu hồi' : 'After expiry or revocation'}:`,
-    ...reasonLines(evaluation.afterEnd.steps, lang),
+    `${t('Chứng thư', 'Certificate')}: ${subject}`,
+    `${t('Còn hiệu lực', 'Days remaining')}: ${e.daysRemaining} (${t('đến', 'until')} ${notAfter})`,
   ];
-  for (const s of evaluation.staleCitations) {
+  if (finding)
+    lines.push(`${t('Trạng thái thu hồi', 'Revocation status')}: ${revocationLine(finding, lang)}`);
+  lines.push(
+    `${t('Gia hạn', 'Renewal')}: ${verdict(e.renewal.allowed)}${e.renewal.latestRequestDate ? `; ${t('đề nghị chậm nhất', 'request by')} ${e.renewal.latestRequestDate}` : ''}${e.renewal.maxYears ? `; ${t('tối đa', 'at most')} ${e.renewal.maxYears} ${t('năm', 'years')}` : ''}${e.renewal.form ? `; ${e.renewal.form}` : ''}${e.renewal.handledBy ? `; ${t('gửi', 'to')} ${e.renewal.handledBy}` : ''}`,
+    ...reasonLines(e.renewal.reasons, lang),
+    `${t('Thay đổi thông tin', 'Information change')}: ${verdict(e.informationChange.allowed)}`,
+    ...reasonLines(e.informationChange.reasons, lang),
+  );
+  if (e.revocation.required.length > 0)
+    lines.push(
+      `${t('Phải thu hồi', 'Revocation required')}: ${e.revocation.required.join(', ')}${e.revocation.form ? ` (${e.revocation.form})` : ''}`,
+    );
+  for (const duty of e.duties) {
+    const when = duty.report
+      ? duty.report.when === 'immediately'
+        ? t('báo ngay cho cơ quan quản lý trực tiếp', 'report at once to the managing agency')
+        : t('báo kịp thời cho cơ quan quản lý trực tiếp', 'report promptly to the managing agency')
+      : t('không có quy định báo cáo được mã hóa', 'no reporting rule encoded');
+    lines.push(`${t('Nghĩa vụ', 'Duty')} (${duty.event}): ${when}`);
+    lines.push(...reasonLines([...duty.reasons, ...duty.then], lang));
+    if (duty.deadline)
+      lines.push(
+        `    ${t('Hạn', 'Due')}: ${duty.deadline.date} (${duty.deadline.workingDays} ${t('ngày làm việc từ', 'working days from')} ${duty.deadline.from})`,
+      );
+  }
+  if (e.tokenRecovery) {
+    lines.push(
+      `${t('Khôi phục thiết bị', 'Token recovery')}: ${e.tokenRecovery.form ?? ''}${e.tokenRecovery.handledBy ? `; ${t('gửi', 'to')} ${e.tokenRecovery.handledBy}` : ''}${e.tokenRecovery.deadlineWorkingDays !== null ? `; ${t('trong', 'within')} ${e.tokenRecovery.deadlineWorkingDays} ${t('ngày làm việc', 'working day(s)')}` : ''}`,
+      ...reasonLines(e.tokenRecovery.reasons, lang),
+    );
+  }
+  lines.push(
+    `${t('Sau khi hết hạn hoặc bị thu hồi', 'After expiry or revocation')}:`,
+    ...reasonLines(e.afterEnd.steps, lang),
+  );
+  if (e.afterEnd.tokenReturnDeadline)
+    lines.push(
+      `    ${t('Hạn bàn giao thiết bị', 'Token hand-back due')}: ${e.afterEnd.tokenReturnDeadline.date}`,
+    );
+  for (const s of e.staleCitations) {
     lines.push(
       lang === 'vi'
         ? `! Quy tắc ${s.ruleId} dựa trên ${s.cites}, văn bản đã hết hiệu lực`
         : `! Rule ${s.ruleId} rests on ${s.cites}, no longer in force`,
     );
   }
-  io.stdout(`${lines.join('\n')}\n`);
-  return EXIT.ok;
+  return `${lines.join('\n')}\n`;
+}
+
+function revocationLine(f: RevocationFinding, lang: Lang): string {
+  const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
+  const source = f.source === 'none' ? '' : ` (${f.source.toUpperCase()})`;
+  if (f.status === 'revoked')
+    return `${t('đã bị thu hồi', 'revoked')}${f.revokedOn ? ` ${t('ngày', 'on')} ${f.revokedOn}` : ''}${f.reason ? `, ${f.reason}` : ''}${source}`;
+  if (f.status === 'good') return `${t('còn hoạt động', 'active')}${source}`;
+  return `${t('không xác định được', 'could not be established')}${f.problems.length > 0 ? `: ${f.problems.join('; ')}` : ''}`;
 }
 
 function holidays(args: readonly string[], io: CliIo): number {

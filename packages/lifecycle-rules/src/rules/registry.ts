@@ -23,7 +23,10 @@ const TOPICS = [
   'token',
   'document',
   'reporting',
+  'request',
+  'subscriber',
 ];
+const GRADES = ['A', 'B', 'C'];
 const STATUSES = ['in-force', 'superseded', 'draft'];
 
 /** Every legal document the rules cite. */
@@ -73,6 +76,16 @@ export function validateRules(
       problems.push(`${where}: says not whether the article text was seen`);
     if (r.source && r.source.textSeen === false && !r.source.citedBy)
       problems.push(`${where}: an unseen article needs citedBy`);
+    if (r.source?.citedBy && !docIds.has(r.source.citedBy.split(' ')[0]!))
+      problems.push(`${where}: citedBy must start with a known document id ("${r.source.citedBy}")`);
+    if (!GRADES.includes(r.source?.grade)) problems.push(`${where}: needs a source grade A, B or C`);
+    if (r.source?.textSeen === false && r.source.grade === 'A')
+      problems.push(`${where}: grade A means the article text was seen`);
+    for (const a of r.assumptions ?? []) {
+      if (!(a.param in (r.params ?? {}))) problems.push(`${where}: assumption on unknown param "${a.param}"`);
+      if (!a.vi?.trim() || !a.en?.trim())
+        problems.push(`${where}: assumption "${a.param}" needs Vietnamese and English`);
+    }
     for (const c of r.source?.citesNational ?? [])
       if (!docIds.has(c)) problems.push(`${where}: cites unknown national text "${c}"`);
     try {
@@ -95,6 +108,28 @@ export function validateRules(
       if (prev.period.to === undefined || prev.period.to >= sorted[i]!.period.from) {
         problems.push(`${key}: versions from ${prev.period.from} and ${sorted[i]!.period.from} overlap`);
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks the legal documents: each says where its start date comes from, and whether that was read
+ * in a text or stands in for one. Returns the problems (empty when all is well).
+ */
+export function validateDocuments(documents: readonly LegalDocument[] = LEGAL_DOCUMENTS): string[] {
+  const problems: string[] = [];
+  for (const d of documents) {
+    if (!d.fromSource?.trim()) problems.push(`document ${d.id}: says not where its start date comes from`);
+    if (typeof d.fromVerified !== 'boolean')
+      problems.push(`document ${d.id}: says not whether its start date was verified`);
+    if (d.fromVerified === false && !/unverified/i.test(d.fromSource ?? ''))
+      problems.push(`document ${d.id}: an unverified start date must say "unverified" in fromSource`);
+    try {
+      parseIsoDate(d.from, `document ${d.id} from`);
+      if (d.to !== undefined) parseIsoDate(d.to, `document ${d.id} to`);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
     }
   }
   return problems;
@@ -142,9 +177,33 @@ export function ruleAt(
   province?: ProvinceId,
   options: RulesAtOptions = {},
 ): RuleRecord | undefined {
-  const candidates = rulesAt(date, province, options).filter((r) => r.id === id);
-  // A provincial version wins over the national one.
-  return candidates.find((r) => r.jurisdiction !== 'national') ?? candidates[0];
+  return preferred(
+    rulesAt(date, province, options).filter((r) => r.id === id),
+    date,
+  );
+}
+
+/**
+ * Whether a provincial rule rests on a national text no longer in force on `date` (Hà Tĩnh's 2020
+ * regulation under Thông tư 185/2019/TT-BQP after 15/08/2024).
+ */
+export function isStaleOn(rule: RuleRecord, date: string): boolean {
+  return (rule.source.citesNational ?? []).some((c) => {
+    const doc = LEGAL_DOCUMENTS.find((d) => d.id === c);
+    return doc?.to !== undefined && doc.to < date;
+  });
+}
+
+/**
+ * The rule that applies among candidates for one question: a provincial rule wins over the national
+ * one, unless it rests on a national text repealed by then, in which case the national rule in force
+ * wins (the repealed text no longer binds, and neither does what a province built on it). A stale
+ * provincial rule still applies where no national rule answers, and is reported stale.
+ */
+export function preferred(candidates: readonly RuleRecord[], date: string): RuleRecord | undefined {
+  const provincial = candidates.filter((r) => r.jurisdiction !== 'national');
+  const national = candidates.filter((r) => r.jurisdiction === 'national');
+  return provincial.find((r) => !isStaleOn(r, date)) ?? national[0] ?? provincial[0];
 }
 
 /** The first rule in force on `date` that drives `check`, provincial before national. */
@@ -154,14 +213,17 @@ export function ruleForCheck(
   province?: ProvinceId,
   options: RulesAtOptions = {},
 ): RuleRecord | undefined {
-  const candidates = rulesAt(date, province, options).filter((r) => r.check === check);
-  return candidates.find((r) => r.jurisdiction !== 'national') ?? candidates[0];
+  return preferred(
+    rulesAt(date, province, options).filter((r) => r.check === check),
+    date,
+  );
 }
 
 /** The citation of a rule: `Nghị định 68/2024/NĐ-CP, Điều 12`. */
 export function citationOf(rule: RuleRecord): Citation {
   const doc = LEGAL_DOCUMENTS.find((d) => d.id === rule.source.document)!;
   const clause = rule.source.clause ? `, ${rule.source.clause}` : '';
+  const restatedIn = restatement(rule.source.citedBy);
   return {
     ruleId: rule.id,
     text: `${doc.short}, ${rule.source.article}${clause}`,
@@ -169,7 +231,17 @@ export function citationOf(rule: RuleRecord): Citation {
     article: rule.source.article,
     ...(rule.source.clause ? { clause: rule.source.clause } : {}),
     textSeen: rule.source.textSeen,
+    grade: rule.source.grade,
+    ...(restatedIn ? { restatedIn } : {}),
   };
+}
+
+/** `ninh-binh-165-2025 Điều 10 khoản 6` → `Quyết định 165/2025/QĐ-UBND (Ninh Bình), Điều 10 khoản 6`. */
+function restatement(citedBy: string | undefined): string | undefined {
+  if (!citedBy) return undefined;
+  const [id, ...rest] = citedBy.split(' ');
+  const doc = LEGAL_DOCUMENTS.find((d) => d.id === id);
+  return doc ? `${doc.short}, ${rest.join(' ')}` : citedBy;
 }
 
 /**
@@ -183,6 +255,7 @@ export function staleCitations(
 ): { ruleId: string; cites: string; replacedBy?: string }[] {
   const out: { ruleId: string; cites: string; replacedBy?: string }[] = [];
   for (const r of rulesAt(date, province)) {
+    if (r.jurisdiction === 'national') continue;
     for (const c of r.source.citesNational ?? []) {
       const doc = LEGAL_DOCUMENTS.find((d) => d.id === c);
       if (doc?.to !== undefined && doc.to < date)

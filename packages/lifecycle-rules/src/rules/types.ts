@@ -18,7 +18,9 @@ export type RuleTopic =
   | 'revocation'
   | 'token'
   | 'document'
-  | 'reporting';
+  | 'reporting'
+  | 'request'
+  | 'subscriber';
 
 /** Where a rule comes from. */
 export interface RuleSource {
@@ -34,6 +36,20 @@ export interface RuleSource {
   citedBy?: string;
   /** National texts a provincial rule rests on (to report those no longer in force). */
   citesNational?: string[];
+  /**
+   * How sure the encoding is (the grades of the legal digest): `A` the article's own text was seen;
+   * `B` a faithful restatement (a provincial text, an official summary) was seen; `C` only a
+   * third-party claim or an inference. Seeds are grade A for their own articles.
+   */
+  grade: 'A' | 'B' | 'C';
+}
+
+/** A value no text fixes that a rule needs anyway: stated, defaulted, overridable, and reported. */
+export interface RuleAssumption {
+  /** The parameter it sets (`latestHourNextWorkingDay`). */
+  param: string;
+  vi: string;
+  en: string;
 }
 
 /** One rule: what it says, where it comes from, when it is in force, and what it parameterises. */
@@ -48,6 +64,8 @@ export interface RuleRecord {
   params: Record<string, number | string | boolean | string[]>;
   /** The evaluation the rule drives (`renewal.conditions`, `document.required-signatures`, …). */
   check: string;
+  /** Parameters that no text fixes: each is a documented default a caller may override. */
+  assumptions?: RuleAssumption[];
 }
 
 /** A legal document the rules cite. */
@@ -57,7 +75,12 @@ export interface LegalDocument {
   short: string;
   title: string;
   issuer: string;
+  /** The first day in force (for a draft: the earliest day it could speak of). */
   from: IsoDate;
+  /** Where `from` comes from (`Điều 2 of the decision: in force from 01/11/2025`), or why it is a guess. */
+  fromSource: string;
+  /** Whether `from` was read in a text (false: a signing date or a guess standing in for it). */
+  fromVerified: boolean;
   to?: IsoDate;
   status: 'in-force' | 'superseded' | 'draft';
   replacedBy?: string;
@@ -71,6 +94,23 @@ export interface Jurisdiction {
   name: { vi: string; en: string };
   authorities: Record<string, string>;
   documents?: string[];
+  /**
+   * Offices a regulation names that no longer exist under that name (Sở Thông tin và Truyền thông,
+   * merged into Sở Khoa học và Công nghệ in the 2025 reorganisation): answers keep the text's office
+   * and report this.
+   */
+  renamedOffices?: RenamedOffice[];
+}
+
+/** An office a text names, and what it became. */
+export interface RenamedOffice {
+  office: string;
+  now: string;
+  /** From when the new office is attested (the source may be later than the change itself). */
+  from: IsoDate;
+  /** Where the change is attested. */
+  source: string;
+  fromVerified: boolean;
 }
 
 /** A citation as reports show it: `Nghị định 68/2024/NĐ-CP, Điều 12`. */
@@ -82,4 +122,8 @@ export interface Citation {
   clause?: string;
   /** Whether the article's own text was seen (else it is encoded from a restatement). */
   textSeen: boolean;
+  /** The grade of the source (see {@link RuleSource.grade}). */
+  grade: 'A' | 'B' | 'C';
+  /** The text that restates an article not seen, as a citation (`Quyết định 165/2025/QĐ-UBND (Ninh Bình), Điều 10 khoản 6`). */
+  restatedIn?: string;
 }
