@@ -17,6 +17,25 @@ export type { PdfSignatureField } from './reader/signatures.js';
 export { findSignatures } from './reader/signatures.js';
 export type { ByteSource, ByteSpan } from './reader/source.js';
 export { MemorySource } from './reader/source.js';
+export type { DocumentSecurityStoreOptions, ValidationData, VriEntry } from './sign/dss.js';
+export { appendDocumentSecurityStore } from './sign/dss.js';
+export type { DigestSignedRangesOptions, PlaceholderLocation } from './sign/embed.js';
+export { digestSignedRanges, embedSignatureContents, locateSignaturePlaceholder } from './sign/embed.js';
+export type { FieldLockSpec } from './sign/mdp.js';
+export type {
+  DocumentTimestampPlaceholderOptions,
+  EmptySignatureFieldOptions,
+  PageRect,
+  SignatureFieldOptions,
+  SignaturePlaceholder,
+  SignaturePlaceholderOptions,
+} from './sign/placeholder.js';
+export {
+  addDocumentTimestampPlaceholder,
+  addEmptySignatureField,
+  addSignaturePlaceholder,
+  pdfDate,
+} from './sign/placeholder.js';
 export type { ModificationLevel, ModificationReport } from './verify/modifications.js';
 export { analyseModifications } from './verify/modifications.js';
 export type {
@@ -27,3 +46,18 @@ export type {
   VerifyPdfOptions,
 } from './verify/verify-pdf.js';
 export { verifyPdf } from './verify/verify-pdf.js';
+export type {
+  IncrementalUpdateOptions,
+  IncrementalUpdateResult,
+} from './writer/incremental.js';
+export { IncrementalUpdate } from './writer/incremental.js';
+export type { PdfWritable } from './writer/serialize.js';
+export {
+  PdfRawStream,
+  pdfDict,
+  pdfHexString,
+  pdfTextString,
+  serializeIndirectObject,
+  serializeValue,
+  withEntries,
+} from './writer/serialize.js';

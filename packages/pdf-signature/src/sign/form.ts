@@ -1,0 +1,181 @@
+import { PdfError } from '../errors.js';
+import type { PdfDocument } from '../reader/document.js';
+import { PdfDict, PdfRef, PdfString, type PdfValue } from '../reader/objects.js';
+import type { IncrementalUpdate } from '../writer/incremental.js';
+import { pdfDict, withEntries } from '../writer/serialize.js';
+
+/**
+ * The form and page plumbing a signature needs (ISO 32000-2 §12.7): the pages in order, the form's
+ * fields by name, and the edits that add a widget to a page's /Annots and a field to the
+ * AcroForm's /Fields with /SigFlags 3 — each written where the original keeps it (an indirect
+ * array is rewritten as itself, an inline AcroForm through the catalog), /NeedAppearances removed.
+ */
+
+/** A form field of the document, with its fully qualified name. */
+export interface FormField {
+  ref: PdfRef;
+  dict: PdfDict;
+  name: string;
+  /** `/FT`, inherited. */
+  type: string | undefined;
+}
+
+const MAX_NODES = 100_000;
+const MAX_DEPTH = 32;
+
+/** Every field (terminal or not) reachable from the AcroForm's /Fields, by fully qualified name. */
+export function formFields(doc: PdfDocument): FormField[] {
+  const acroForm = doc.deref(doc.catalog().get('AcroForm'));
+  const fields = acroForm instanceof PdfDict ? doc.deref(acroForm.get('Fields')) : undefined;
+  const out: FormField[] = [];
+  if (!Array.isArray(fields)) return out;
+  const seen = new Set<number>();
+  const walk = (items: PdfValue[], parent: string, ft: string | undefined, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    for (const item of items) {
+      if (!(item instanceof PdfRef) || seen.has(item.num) || seen.size >= MAX_NODES) continue;
+      seen.add(item.num);
+      const dict = doc.deref(item);
+      if (!(dict instanceof PdfDict)) continue;
+      const t = dict.get('T');
+      const partial = t instanceof PdfString ? t.text() : '';
+      const name = partial ? (parent ? `${parent}.${partial}` : partial) : parent;
+      const type = dict.name('FT') ?? ft;
+      if (partial) out.push({ ref: item, dict, name, type });
+      const kids = doc.deref(dict.get('Kids'));
+      if (Array.isArray(kids)) walk(kids, name, type, depth + 1);
+    }
+  };
+  walk(fields, '', undefined, 0);
+  return out;
+}
+
+/** The page objects in document order (the page tree walked depth first, §7.7.3). */
+export function pageRefs(doc: PdfDocument): PdfRef[] {
+  const out: PdfRef[] = [];
+  const seen = new Set<number>();
+  const walk = (node: PdfValue | undefined, depth: number) => {
+    if (!(node instanceof PdfRef) || seen.has(node.num) || depth > MAX_DEPTH || seen.size > MAX_NODES) return;
+    seen.add(node.num);
+    const dict = doc.deref(node);
+    if (!(dict instanceof PdfDict)) return;
+    const kids = doc.deref(dict.get('Kids'));
+    if (dict.name('Type') === 'Page' || (!Array.isArray(kids) && dict.name('Type') !== 'Pages')) {
+      out.push(node);
+      return;
+    }
+    if (Array.isArray(kids)) for (const kid of kids) walk(kid, depth + 1);
+  };
+  walk(doc.catalog().get('Pages'), 0);
+  return out;
+}
+
+/** The page numbered `page` (from 1), or a refusal naming how many there are. */
+export function pageAt(doc: PdfDocument, page: number): PdfRef {
+  const pages = pageRefs(doc);
+  const ref = Number.isInteger(page) && page >= 1 ? pages[page - 1] : undefined;
+  if (!ref)
+    throw new PdfError(
+      'PDF_SIGN_PAGE_OUT_OF_RANGE',
+      `page ${page} does not exist: the document has ${pages.length} page(s)`,
+      { messageVi: `trang ${page} không tồn tại: tài liệu có ${pages.length} trang` },
+    );
+  return ref;
+}
+
+/** A dictionary object as this update sees it. */
+export function dictAt(update: IncrementalUpdate, ref: PdfRef): PdfDict {
+  const v = update.resolve(ref);
+  if (!(v instanceof PdfDict))
+    throw new PdfError('PDF_MALFORMED', `object ${ref.num} should be a dictionary`, {
+      messageVi: `đối tượng ${ref.num} phải là một từ điển`,
+    });
+  return v;
+}
+
+/** The catalog's reference (the trailer's /Root). */
+export function catalogRef(update: IncrementalUpdate): PdfRef {
+  const root = update.document.trailer.get('Root');
+  if (!(root instanceof PdfRef))
+    throw new PdfError('PDF_MALFORMED', 'the trailer /Root is not an indirect reference', {
+      messageVi: '/Root trong trailer không phải là tham chiếu gián tiếp',
+    });
+  return root;
+}
+
+/** Changes the catalog's entries in this update. */
+export function editCatalog(update: IncrementalUpdate, changes: Record<string, PdfValue | undefined>): void {
+  const ref = catalogRef(update);
+  update.set(ref, withEntries(dictAt(update, ref), changes));
+}
+
+/** Appends `item` to the array under `key` of the dictionary `owner` (written where the array lives). */
+function appendToArray(update: IncrementalUpdate, owner: PdfDict, key: string, item: PdfRef): PdfDict {
+  const current = owner.get(key);
+  if (current instanceof PdfRef) {
+    const list = update.deref(current);
+    if (Array.isArray(list)) {
+      update.set(current, [...list, item]);
+      return owner;
+    }
+  }
+  const list = update.deref(current);
+  return withEntries(owner, { [key]: [...(Array.isArray(list) ? list : []), item] });
+}
+
+/** Adds widget `widget` to page `page`'s /Annots. */
+export function addToAnnots(update: IncrementalUpdate, page: PdfRef, widget: PdfRef): void {
+  const dict = dictAt(update, page);
+  const next = appendToArray(update, dict, 'Annots', widget);
+  if (next !== dict) update.set(page, next);
+}
+
+/**
+ * Makes the AcroForm ready for signing: `/SigFlags 3` (SignaturesExist, AppendOnly), no
+ * `/NeedAppearances` (a viewer would regenerate appearances, which signatures forbid), and `field`
+ * appended to /Fields when given.
+ */
+export function prepareAcroForm(update: IncrementalUpdate, field?: PdfRef): void {
+  const root = catalogRef(update);
+  const catalog = dictAt(update, root);
+  const formEntry = catalog.get('AcroForm');
+  const existing = update.deref(formEntry);
+  let form = existing instanceof PdfDict ? existing : pdfDict({ Fields: [] });
+  const flags = form.get('SigFlags');
+  const sigFlags = (typeof flags === 'number' ? flags : 0) | 3;
+  const changes: Record<string, PdfValue | undefined> = {};
+  if (flags !== sigFlags) changes.SigFlags = sigFlags;
+  if (form.get('NeedAppearances') !== undefined) changes.NeedAppearances = undefined;
+  let changed = Object.keys(changes).length > 0;
+  if (changed) form = withEntries(form, changes);
+  if (field) {
+    const next = appendToArray(update, form, 'Fields', field);
+    changed ||= next !== form;
+    form = next;
+  }
+  if (formEntry instanceof PdfRef && existing instanceof PdfDict) {
+    if (changed) update.set(formEntry, form);
+  } else if (existing instanceof PdfDict) {
+    if (changed) editCatalog(update, { AcroForm: form });
+  } else {
+    const ref = update.allocate();
+    update.set(ref, form);
+    editCatalog(update, { AcroForm: ref });
+  }
+}
+
+/** A new field's partial name: not empty, no period (§12.7.4.2), unique among the form's fields. */
+export function checkNewFieldName(doc: PdfDocument, name: string): void {
+  if (name.length === 0 || name.includes('.'))
+    throw new PdfError(
+      'PDF_SIGN_FIELD_NAME_INVALID',
+      `"${name}" cannot name a new field: empty, or with a period`,
+      {
+        messageVi: `"${name}" không thể làm tên trường mới: rỗng hoặc có dấu chấm`,
+      },
+    );
+  if (formFields(doc).some((f) => f.name === name))
+    throw new PdfError('PDF_SIGN_FIELD_EXISTS', `a form field named "${name}" already exists`, {
+      messageVi: `đã có một trường biểu mẫu tên "${name}"`,
+    });
+}

@@ -1,0 +1,434 @@
+import { PdfError } from '../errors.js';
+import { PdfDict, PdfName, PdfRef, type PdfValue } from '../reader/objects.js';
+import { IncrementalUpdate } from '../writer/incremental.js';
+import {
+  latin1Bytes,
+  PdfRawStream,
+  pdfDict,
+  pdfHexString,
+  pdfTextString,
+  withEntries,
+} from '../writer/serialize.js';
+import {
+  addToAnnots,
+  catalogRef,
+  checkNewFieldName,
+  dictAt,
+  editCatalog,
+  type FormField,
+  formFields,
+  pageAt,
+  prepareAcroForm,
+} from './form.js';
+import {
+  checkPermitted,
+  docMdpReference,
+  type FieldLockSpec,
+  fieldLock,
+  fieldMdpReference,
+  lockEntries,
+} from './mdp.js';
+import { checkSeedValues } from './seed-values.js';
+
+/**
+ * The revision that holds a signature before it exists (ISO 32000-2 §12.8.1, PAdES EN 319 142-1
+ * §6.3): the signature field and its widget (new, or an existing empty field), the signature
+ * dictionary as a plain indirect object with only direct values, `/Contents` a zero-filled hex
+ * string of the size asked for, and `/ByteRange` covering the whole file but that string, up to
+ * this revision's `%%EOF` and its end-of-line — written fixed-width and patched in place, so no
+ * byte moves. Everything earlier signatures forbid is refused before anything is written.
+ */
+
+/** A rectangle on a page, in default user space units (1/72 inch), from its lower-left corner. */
+export interface PageRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a new field goes and what it locks. */
+export interface SignatureFieldOptions {
+  /**
+   * The field's name. A new field needs a name no field has, without a period; naming an existing
+   * empty signature field fills that field instead (its /Lock and /SV honoured).
+   */
+  fieldName: string;
+  /**
+   * Show the signature in this rectangle of this page (from 1), as a plain box (appearances are
+   * drawn elsewhere). Default: an invisible signature (`/Rect [0 0 0 0]`) on page 1. Not allowed
+   * with an existing field, which keeps its own place.
+   */
+  visible?: { page: number; rect: PageRect };
+  /**
+   * A FieldMDP lock this signature sets on a new field: once signed, the fields it names may not
+   * change (§12.8.2.4). Default: none.
+   */
+  lock?: FieldLockSpec;
+  /** The new second /ID element (default: random). */
+  documentId?: Uint8Array;
+}
+
+/** Options of {@link addSignaturePlaceholder}. */
+export interface SignaturePlaceholderOptions extends SignatureFieldOptions {
+  /**
+   * Bytes reserved for the DER CMS (the hex string is twice as long): the CMS with the signer's
+   * chain and a signature timestamp with the TSA's chain, plus a margin. 1 to 1 048 576.
+   */
+  contentsSize: number;
+  /** The signing time written as `/M` (the CMS carries no signing-time, H6). */
+  signingTime: Date;
+  /** The offset from UTC `/M` is written in, in minutes (default 420, Vietnam, +07'00'). */
+  utcOffsetMinutes?: number;
+  /** `/Reason`. */
+  reason?: string;
+  /** `/Location`. */
+  location?: string;
+  /** `/ContactInfo`. */
+  contactInfo?: string;
+  /** `/Name`, the signer's name as the signer gives it. */
+  name?: string;
+  /**
+   * Make this a certification signature with this DocMDP level (1 no changes, 2 form filling and
+   * signing, 3 also annotations); only allowed as the document's first signature. Default: an
+   * approval signature.
+   */
+  certify?: 1 | 2 | 3;
+  /** The digest algorithm the CMS will use ('SHA-256'…), checked against the field's /SV when given. */
+  digestAlgorithm?: string;
+}
+
+/** Options of {@link addDocumentTimestampPlaceholder}. */
+export interface DocumentTimestampPlaceholderOptions {
+  /** The new field's name (default `DocTimeStamp` followed by the first free number). */
+  fieldName?: string;
+  /** Bytes reserved for the DER timestamp token (with the TSA's chain), 1 to 1 048 576. */
+  contentsSize: number;
+  /** The new second /ID element (default: random). */
+  documentId?: Uint8Array;
+}
+
+/** A prepared document: the placeholder's place in it. */
+export interface SignaturePlaceholder {
+  /** The original bytes followed by the new revision, /Contents still zeros. */
+  bytes: Uint8Array;
+  /** `[0, a, b, c]`: everything but the /Contents string, to the end of the file. */
+  byteRange: [number, number, number, number];
+  /** The field's fully qualified name. */
+  fieldName: string;
+  /** The object number of the signature dictionary. */
+  signatureObject: number;
+}
+
+const MAX_CONTENTS = 1024 * 1024;
+/** Written first, then patched with the real ranges padded with spaces to the same width. */
+const BYTE_RANGE_SENTINEL = [0, 1_111_111_111, 2_222_222_222, 3_333_333_333];
+const SENTINEL_TEXT = `/ByteRange [${BYTE_RANGE_SENTINEL.join(' ')}]`;
+
+/**
+ * Adds a signature placeholder in a new revision: field, widget, signature dictionary
+ * (`/Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached`), `/M`, the optional text entries, a
+ * DocMDP reference and `/Perms` for a certification, a FieldMDP reference for a lock.
+ *
+ * @throws PdfError `PDF_SIGN_DOCMDP_FORBIDS`, `PDF_SIGN_CERTIFICATION_NOT_FIRST`,
+ * `PDF_SIGN_FIELD_LOCKED`, `PDF_SIGN_FIELD_EXISTS`, `PDF_SIGN_FIELD_NAME_INVALID`,
+ * `PDF_SIGN_PAGE_OUT_OF_RANGE`, `PDF_SIGN_SEED_VALUE_VIOLATED`, `PDF_SIGN_INVALID_OPTION`,
+ * `PDF_ENCRYPTED`, or the reader's codes for a file it cannot read.
+ */
+export function addSignaturePlaceholder(
+  pdf: Uint8Array,
+  options: SignaturePlaceholderOptions,
+): SignaturePlaceholder {
+  checkContentsSize(options.contentsSize);
+  if (options.certify !== undefined && ![1, 2, 3].includes(options.certify))
+    throw invalid(`DocMDP level ${options.certify}`, `mức DocMDP ${options.certify}`);
+  const update = new IncrementalUpdate(pdf);
+  const doc = update.document;
+  checkPermitted(doc, {
+    kind: options.certify ? 'certification' : 'approval',
+    fieldName: options.fieldName,
+  });
+  const target = existingEmptyField(update, options);
+  const own = target ? fieldLock(doc, target.dict) : null;
+  if (target)
+    checkSeedValues(doc, target.dict, {
+      filter: 'Adobe.PPKLite',
+      subFilter: 'ETSI.CAdES.detached',
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
+      ...(options.certify !== undefined ? { certify: options.certify } : {}),
+      ...(options.digestAlgorithm !== undefined ? { digestAlgorithm: options.digestAlgorithm } : {}),
+    });
+  const lock = own ?? (options.lock ? { lock: options.lock } : null);
+  const references = [
+    ...(options.certify ? [docMdpReference(options.certify)] : []),
+    ...(lock ? [fieldMdpReference(lock.lock, lock.p)] : []),
+  ];
+  const text = (v: string | undefined) => (v === undefined ? undefined : pdfTextString(v));
+  const signature = signatureDictionary(
+    options.contentsSize,
+    {
+      Type: new PdfName('Sig'),
+      Filter: new PdfName('Adobe.PPKLite'),
+      SubFilter: new PdfName('ETSI.CAdES.detached'),
+    },
+    {
+      Reference: references.length > 0 ? references : undefined,
+      M: pdfTextString(pdfDate(options.signingTime, options.utcOffsetMinutes ?? 420)),
+      Name: text(options.name),
+      Reason: text(options.reason),
+      Location: text(options.location),
+      ContactInfo: text(options.contactInfo),
+    },
+  );
+  const sigRef = update.allocate();
+  update.set(sigRef, signature);
+  if (target) fillField(update, target, sigRef);
+  else addField(update, options, sigRef);
+  if (options.certify) {
+    const root = catalogRef(update);
+    const perms = update.deref(dictAt(update, root).get('Perms'));
+    editCatalog(update, {
+      Perms: perms instanceof PdfDict ? withEntries(perms, { DocMDP: sigRef }) : pdfDict({ DocMDP: sigRef }),
+    });
+  }
+  return patchByteRange(update, sigRef, options.fieldName, options.documentId);
+}
+
+/**
+ * Adds a document timestamp placeholder (ISO 32000-2 §12.8.5): `/Type /DocTimeStamp /Filter
+ * /Adobe.PPKLite /SubFilter /ETSI.RFC3161 /V 0`, in a new invisible field. Allowed under DocMDP
+ * /P 1: a document timestamp is not a change (§12.8.2.2.1).
+ */
+export function addDocumentTimestampPlaceholder(
+  pdf: Uint8Array,
+  options: DocumentTimestampPlaceholderOptions,
+): SignaturePlaceholder {
+  checkContentsSize(options.contentsSize);
+  const update = new IncrementalUpdate(pdf);
+  const names = new Set(formFields(update.document).map((f) => f.name));
+  let fieldName = options.fieldName;
+  for (let i = 1; fieldName === undefined; i += 1)
+    if (!names.has(`DocTimeStamp${i}`)) fieldName = `DocTimeStamp${i}`;
+  checkPermitted(update.document, { kind: 'timestamp', fieldName });
+  checkNewFieldName(update.document, fieldName);
+  const signature = signatureDictionary(
+    options.contentsSize,
+    {
+      Type: new PdfName('DocTimeStamp'),
+      Filter: new PdfName('Adobe.PPKLite'),
+      SubFilter: new PdfName('ETSI.RFC3161'),
+    },
+    { V: 0 },
+  );
+  const sigRef = update.allocate();
+  update.set(sigRef, signature);
+  addField(update, { fieldName }, sigRef);
+  return patchByteRange(update, sigRef, fieldName, options.documentId);
+}
+
+/** Options of {@link addEmptySignatureField}. */
+export interface EmptySignatureFieldOptions extends SignatureFieldOptions {}
+
+/**
+ * Adds an empty signature field for a later signer (for instance the agency's, before the official
+ * certifies: viewers may flag fields created after a certification, H10). With `lock`, the field
+ * carries a `/Lock` that the signature filling it will apply.
+ */
+export function addEmptySignatureField(pdf: Uint8Array, options: EmptySignatureFieldOptions): Uint8Array {
+  const update = new IncrementalUpdate(pdf);
+  checkNewFieldName(update.document, options.fieldName);
+  addField(update, options, undefined);
+  return update.finish(options.documentId ? { documentId: options.documentId } : {}).bytes;
+}
+
+function checkContentsSize(size: number): void {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_CONTENTS)
+    throw invalid(`a /Contents size of ${size} bytes`, `kích thước /Contents ${size} byte`);
+}
+
+function invalid(en: string, vi: string): PdfError {
+  return new PdfError('PDF_SIGN_INVALID_OPTION', `invalid signing option: ${en}`, {
+    messageVi: `tùy chọn ký không hợp lệ: ${vi}`,
+  });
+}
+
+/** The dictionary: its fixed head, then the ByteRange sentinel and zeroed /Contents, then the rest. */
+function signatureDictionary(
+  contentsSize: number,
+  head: Record<string, PdfValue>,
+  rest: Record<string, PdfValue | undefined>,
+): PdfDict {
+  return pdfDict({
+    ...head,
+    ByteRange: BYTE_RANGE_SENTINEL,
+    Contents: pdfHexString(new Uint8Array(contentsSize)),
+    ...rest,
+  });
+}
+
+/** The existing field `fieldName` names, when it is an empty signature field; refusals otherwise. */
+function existingEmptyField(
+  update: IncrementalUpdate,
+  options: SignatureFieldOptions,
+): FormField | undefined {
+  const field = formFields(update.document).find((f) => f.name === options.fieldName);
+  if (!field) {
+    checkNewFieldName(update.document, options.fieldName);
+    return undefined;
+  }
+  if (field.type !== 'Sig' || field.dict.get('V') !== undefined)
+    throw new PdfError(
+      'PDF_SIGN_FIELD_EXISTS',
+      `a form field named "${options.fieldName}" already exists${field.type === 'Sig' ? ' and is signed' : ''}`,
+      {
+        messageVi: `đã có một trường biểu mẫu tên "${options.fieldName}"${field.type === 'Sig' ? ' và đã được ký' : ''}`,
+      },
+    );
+  if (options.visible || options.lock)
+    throw invalid(
+      `"${options.fieldName}" is an existing field: it keeps its own place and lock`,
+      `"${options.fieldName}" là trường có sẵn: giữ nguyên vị trí và khóa của nó`,
+    );
+  return field;
+}
+
+/** A form XObject: empty for an invisible widget, a plain box for a visible one. */
+function appearance(width: number, height: number): PdfRawStream {
+  const box =
+    width > 2 && height > 2 ? `q 0 0 0 RG 1 w 0.5 0.5 ${fmt(width - 1)} ${fmt(height - 1)} re S Q` : '';
+  return new PdfRawStream(
+    pdfDict({
+      Type: new PdfName('XObject'),
+      Subtype: new PdfName('Form'),
+      BBox: [0, 0, width, height],
+      Resources: pdfDict({}),
+    }),
+    latin1Bytes(box),
+  );
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}
+
+/** A new field merged with its widget (`/F 4`, `/P`), on the page's /Annots and in /Fields. */
+function addField(
+  update: IncrementalUpdate,
+  options: SignatureFieldOptions,
+  sigRef: PdfRef | undefined,
+): void {
+  const page = pageAt(update.document, options.visible?.page ?? 1);
+  const r = options.visible?.rect;
+  if (r && ![r.x, r.y, r.width, r.height].every(Number.isFinite))
+    throw invalid(
+      'a rectangle with a coordinate that is not a number',
+      'hình chữ nhật có tọa độ không phải số',
+    );
+  if (r && (r.width <= 0 || r.height <= 0))
+    throw invalid('a rectangle without area', 'hình chữ nhật không có diện tích');
+  const apRef = update.allocate();
+  update.set(apRef, appearance(r?.width ?? 0, r?.height ?? 0));
+  const widget = update.allocate();
+  update.set(
+    widget,
+    pdfDict({
+      Type: new PdfName('Annot'),
+      Subtype: new PdfName('Widget'),
+      FT: new PdfName('Sig'),
+      T: pdfTextString(options.fieldName),
+      F: 4,
+      Rect: r ? [r.x, r.y, r.x + r.width, r.y + r.height] : [0, 0, 0, 0],
+      P: page,
+      AP: pdfDict({ N: apRef }),
+      V: sigRef,
+      Lock: options.lock
+        ? pdfDict({ Type: new PdfName('SigFieldLock'), ...lockEntries(options.lock) })
+        : undefined,
+    }),
+  );
+  addToAnnots(update, page, widget);
+  prepareAcroForm(update, widget);
+}
+
+/** An existing empty field receives its value; a widget without an appearance gets one. */
+function fillField(update: IncrementalUpdate, field: FormField, sigRef: PdfRef): void {
+  update.set(field.ref, withEntries(dictAt(update, field.ref), { V: sigRef }));
+  const kids = update.deref(field.dict.get('Kids'));
+  const widgets = Array.isArray(kids)
+    ? kids.filter((k): k is PdfRef => k instanceof PdfRef)
+    : field.dict.name('Subtype') === 'Widget' || field.dict.get('Rect') !== undefined
+      ? [field.ref]
+      : [];
+  for (const w of widgets) {
+    const dict = dictAt(update, w);
+    if (dict.get('AP') !== undefined) continue;
+    const rect = update.deref(dict.get('Rect'));
+    const [x1, y1, x2, y2] =
+      Array.isArray(rect) && rect.every((n) => typeof n === 'number') ? (rect as number[]) : [];
+    const apRef = update.allocate();
+    update.set(apRef, appearance(Math.abs((x2 ?? 0) - (x1 ?? 0)), Math.abs((y2 ?? 0) - (y1 ?? 0))));
+    update.set(w, withEntries(dict, { AP: pdfDict({ N: apRef }) }));
+  }
+  prepareAcroForm(update);
+}
+
+/** Writes the revision and patches /ByteRange in place, same width. */
+function patchByteRange(
+  update: IncrementalUpdate,
+  sigRef: PdfRef,
+  fieldName: string,
+  documentId: Uint8Array | undefined,
+): SignaturePlaceholder {
+  const { bytes, offsets } = update.finish(documentId ? { documentId } : {});
+  const objectStart = offsets.get(sigRef.num)!;
+  const at = indexOf(bytes, SENTINEL_TEXT, objectStart);
+  const contentsKey = indexOf(bytes, '/Contents <', at + SENTINEL_TEXT.length);
+  if (at < 0 || contentsKey < 0)
+    throw new PdfError('PDF_WRITE_INVALID_VALUE', 'the signature dictionary was not written as expected', {
+      messageVi: 'từ điển chữ ký không được ghi như dự kiến',
+    });
+  const contentsStart = contentsKey + '/Contents '.length;
+  let contentsEnd = contentsStart + 1;
+  while (bytes[contentsEnd] !== 0x3e) contentsEnd += 1;
+  contentsEnd += 1;
+  const byteRange: [number, number, number, number] = [
+    0,
+    contentsStart,
+    contentsEnd,
+    bytes.length - contentsEnd,
+  ];
+  const head = `/ByteRange [${byteRange.join(' ')}`;
+  const patched = `${head}${' '.repeat(SENTINEL_TEXT.length - head.length - 1)}]`;
+  bytes.set(latin1Bytes(patched), at);
+  return { bytes, byteRange, fieldName, signatureObject: sigRef.num };
+}
+
+function indexOf(bytes: Uint8Array, needle: string, from: number): number {
+  const first = needle.charCodeAt(0);
+  for (
+    let i = bytes.indexOf(first, from);
+    i >= 0 && i + needle.length <= bytes.length;
+    i = bytes.indexOf(first, i + 1)
+  ) {
+    let k = 1;
+    while (k < needle.length && bytes[i + k] === needle.charCodeAt(k)) k += 1;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
+
+/** A PDF date (§7.9.4) with its offset from UTC: `D:20260131143000+07'00'`. */
+export function pdfDate(time: Date, utcOffsetMinutes = 420): string {
+  if (Number.isNaN(time.getTime())) throw invalid('an invalid date', 'ngày không hợp lệ');
+  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60)
+    throw invalid(`a UTC offset of ${utcOffsetMinutes} minutes`, `độ lệch UTC ${utcOffsetMinutes} phút`);
+  const local = new Date(time.getTime() + utcOffsetMinutes * 60_000);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${p(local.getUTCFullYear(), 4)}${p(local.getUTCMonth() + 1)}${p(local.getUTCDate())}${p(local.getUTCHours())}${p(local.getUTCMinutes())}${p(local.getUTCSeconds())}`;
+  const abs = Math.abs(utcOffsetMinutes);
+  const zone =
+    utcOffsetMinutes === 0
+      ? 'Z'
+      : `${utcOffsetMinutes < 0 ? '-' : '+'}${p(Math.floor(abs / 60))}'${p(abs % 60)}'`;
+  return `D:${stamp}${zone}`;
+}
