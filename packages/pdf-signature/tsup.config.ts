@@ -1,3 +1,5 @@
 import { kysoTsupConfig } from '../../scripts/tsup-shared';
 
-export default kysoTsupConfig();
+// shims: the `node` entry finds the default font beside the package through import.meta.url,
+// which the CJS build needs shimmed.
+export default kysoTsupConfig({ shims: true });

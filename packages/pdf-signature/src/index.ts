@@ -5,6 +5,63 @@
  * @packageDocumentation
  */
 
+export type {
+  ImageAppearance,
+  ImageAppearanceOptions,
+  TextAppearanceOptions,
+} from './appearance/appearance.js';
+export { imageAppearance, measureText, textAppearance } from './appearance/appearance.js';
+export type {
+  AttachmentTextOptions,
+  CopyTextOptions,
+  Decree30ImageOptions,
+  Decree30TextOptions,
+  PersonalRectOptions,
+  PersonalSignatureOptions,
+  SealAppearance,
+  SealAppearanceOptions,
+  SealSize,
+  SealSizeOptions,
+} from './appearance/decree30.js';
+export {
+  agencySealAppearance,
+  attachmentTextAppearance,
+  attachmentTextLines,
+  copyTextAppearance,
+  copyTextLines,
+  DECREE30_TEXT_SIZE,
+  formatSigningTime,
+  personalRectBetween,
+  personalSignatureAppearance,
+  sealOverPersonal,
+  sealSize,
+  urgentStampAppearance,
+} from './appearance/decree30.js';
+export type { AppearanceErrorCode, AppearanceWarning } from './appearance/errors.js';
+export { AppearanceError } from './appearance/errors.js';
+export type { EncodedText } from './appearance/font.js';
+export { AppearanceFont, FontSubset, loadFont } from './appearance/font.js';
+export type { Matrix, PageGeometry, Placement, TopRightOptions, ViewRect } from './appearance/geometry.js';
+export {
+  mmToPt,
+  placeInView,
+  ptToMm,
+  topRightBox,
+  userRectToView,
+  userToView,
+  viewSize,
+  viewToUser,
+} from './appearance/geometry.js';
+export type {
+  AppearanceImage,
+  ExpectedColour,
+  ImageXObjectOptions,
+  PlacedImage,
+  ReadImageOptions,
+} from './appearance/image.js';
+export { imageXObject, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, readImage } from './appearance/image.js';
+export type { AppearanceObject, FormXObject } from './appearance/xobject.js';
+export { AppearanceStream, ObjectAllocator, renumberAppearance } from './appearance/xobject.js';
 export type { PdfErrorCode } from './errors.js';
 export { PdfError } from './errors.js';
 export type { XrefSection } from './reader/document.js';

@@ -220,3 +220,7 @@ export async function verifyPdfFile(path: string, options: VerifyPdfOptions): Pr
   file.close();
   return report;
 }
+
+export type { AnchorMatch, FindAnchorsOptions, SignatureAnchors } from './appearance/anchors.js';
+export { findSignatureAnchors } from './appearance/anchors.js';
+export { DEFAULT_FONT_FILE, defaultFontBytes, loadDefaultFont } from './appearance/default-font.js';
