@@ -31,10 +31,79 @@ import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
  */
 export type ModificationLevel = 'none' | 'allowed' | 'disallowed' | 'indeterminate';
 
+/**
+ * The named rules of the modification analysis: each change after a signature is judged by one of
+ * them, and the report names it (pyHanko's diff analysis and ISO 32000-2 §12.8.2 after which they
+ * are modelled grade the same kinds of change).
+ */
+export type ModificationRule =
+  /** Later signatures: new signature fields, widgets, signature dictionaries and their appearances. */
+  | 'later-signature'
+  /** Certification at /P 1 permits no further signature or form filling (§12.8.2.2.2). */
+  | 'docmdp-no-changes'
+  /** Long-term validation data: the DSS dictionary, its certificates, CRLs, OCSP responses, VRI. */
+  | 'validation-data'
+  /** Document metadata: the /Info dictionary and the XMP stream. */
+  | 'metadata'
+  /** Form filling: a field's value and its widgets' appearance and state (approval, /P 2, /P 3). */
+  | 'form-filling'
+  /** FieldMDP: a field locked by the signature being analysed. */
+  | 'field-lock'
+  /** A later signer's lock setting ReadOnly on exactly the fields it locks. */
+  | 'lock-read-only'
+  /** The form's default resources (/DR, /DA) filled, which no page or appearance uses. */
+  | 'form-default-resources'
+  /** Annotations, permitted only at DocMDP /P 3. */
+  | 'annotations'
+  /** The logical structure gaining what a new annotation needs. */
+  | 'logical-structure'
+  /** Developer extensions and /Version raised, never lowered. */
+  | 'developer-extensions'
+  /** iText's version stamp on the page tree's root. */
+  | 'producer-stamp'
+  /** An appearance replaced without the value it shows (Shadow attacks) or a signed signature's appearance. */
+  | 'appearance-replaced'
+  /** A signature field that shows something without a signature (Sneaky Signature). */
+  | 'unsigned-signature-field'
+  /** A number the signed revision referred to, defined only later (a reference redirect). */
+  | 'reference-redirect'
+  /** An object of the signed revision deleted. */
+  | 'object-deleted'
+  /** The form changed other than by signature fields. */
+  | 'form-structure'
+  /** A page changed other than in its annotations. */
+  | 'page-content'
+  /** Anything else an update overrides in the signed revision. */
+  | 'object-overridden'
+  /** Bytes appended without a cross-reference section. */
+  | 'appended-data'
+  /** The final revision's cross-reference chain does not build on the signed one (rollback). */
+  | 'revision-chain'
+  /** The file after the signed revision is damaged and was read by a scan. */
+  | 'damaged-file'
+  /** The analysis hit a limit or could not read an object. */
+  | 'analysis-limit';
+
+/** One change after a signature and the rule that judged it. */
+export interface ModificationFinding {
+  rule: ModificationRule;
+  verdict: 'allowed' | 'disallowed';
+  /** What changed (English). */
+  reason: string;
+}
+
 export interface ModificationReport {
   level: ModificationLevel;
-  /** Why each change was judged as it was (English; the report translates the level). */
+  /** Each change and the rule that judged it. */
+  findings: ModificationFinding[];
+  /** The findings as text, the rule named in each: `… (rule: form-filling)`. */
   reasons: string[];
+}
+
+/** A report from findings: disallowed if any finding is; the reasons that decided it, each naming its rule. */
+function reportOf(level: ModificationLevel, findings: ModificationFinding[]): ModificationReport {
+  const deciding = level === 'disallowed' ? findings.filter((f) => f.verdict === 'disallowed') : findings;
+  return { level, findings, reasons: deciding.map((f) => `${f.reason} (rule: ${f.rule})`) };
 }
 
 function same(a: PdfValue | undefined, b: PdfValue | undefined, depth = 0): boolean {
@@ -118,11 +187,16 @@ export function analyseModifications(
     // it shows cannot be judged, so it is a change kyso does not allow, not a crash.
     if (!(error instanceof PdfError)) throw error;
     if (error.code === 'PDF_BUDGET_EXCEEDED')
-      return { level: 'indeterminate', reasons: [`${error.message} (${error.code})`] };
-    return {
-      level: 'disallowed',
-      reasons: [`an object changed after signing cannot be read (${error.code}: ${error.message})`],
-    };
+      return reportOf('indeterminate', [
+        { rule: 'analysis-limit', verdict: 'disallowed', reason: `${error.message} (${error.code})` },
+      ]);
+    return reportOf('disallowed', [
+      {
+        rule: 'analysis-limit',
+        verdict: 'disallowed',
+        reason: `an object changed after signing cannot be read (${error.code}: ${error.message})`,
+      },
+    ]);
   }
 }
 
@@ -132,38 +206,40 @@ function analyse(
   signature: { dictionary: number | null; field: number | null },
   limits: { maxObjects: number; maxReferences: number },
 ): ModificationReport {
-  if (signedEnd >= doc.length) return { level: 'none', reasons: [] };
+  if (signedEnd >= doc.length) return reportOf('none', []);
   // Bytes after the last revision that no cross-reference section describes: a viewer that
   // repairs files may show them (the incremental saving attack without an xref).
   if (!onlyWhitespace(doc, Math.max(doc.lastRevisionEnd(), signedEnd))) {
-    return {
-      level: 'disallowed',
-      reasons: ['data was appended after the last revision without a cross-reference section'],
-    };
+    return reportOf('disallowed', [
+      {
+        rule: 'appended-data',
+        verdict: 'disallowed',
+        reason: 'data was appended after the last revision without a cross-reference section',
+      },
+    ]);
   }
   // Nothing read by a scan can be judged acceptable (ISO 32000-2 does not define repair).
   if (doc.reconstruction && signedEnd < doc.length) {
-    return {
-      level: 'disallowed',
-      reasons: [
-        `the file after byte ${doc.reconstruction.intactEnd} is damaged (${doc.reconstruction.reason}) and could only be read by scanning for objects: what it shows is not covered by this signature`,
-      ],
-    };
+    return reportOf('disallowed', [
+      {
+        rule: 'damaged-file',
+        verdict: 'disallowed',
+        reason: `the file after byte ${doc.reconstruction.intactEnd} is damaged (${doc.reconstruction.reason}) and could only be read by scanning for objects: what it shows is not covered by this signature`,
+      },
+    ]);
   }
   const before = doc.revisionAt(signedEnd);
   const chainProblem = chainsToSignedRevision(doc, before, signedEnd);
-  if (chainProblem) return { level: 'disallowed', reasons: [chainProblem] };
+  if (chainProblem)
+    return reportOf('disallowed', [{ rule: 'revision-chain', verdict: 'disallowed', reason: chainProblem }]);
   const { changed, freed } = doc.differencesFrom(before);
   const permissions = permissionsOf(before, signature);
   const form = formNodes(before);
-  const reasons: string[] = [];
-  /** Changes allowed under the signer's permissions, named for the report. */
-  const permitted: string[] = [];
-  let disallowed = false;
-  const reject = (why: string) => {
-    disallowed = true;
-    reasons.push(why);
-  };
+  const findings: ModificationFinding[] = [];
+  const reject = (rule: ModificationRule, reason: string) =>
+    findings.push({ rule, verdict: 'disallowed', reason });
+  const permit = (rule: ModificationRule, reason: string) =>
+    findings.push({ rule, verdict: 'allowed', reason });
   const permits = describePermissions(permissions);
   /** A page's annotation list: signature widgets may join; other annotations only at /P 3. */
   const judgeAnnots = (oldList: PdfValue | undefined, newList: PdfValue | undefined, where: string) => {
@@ -171,26 +247,26 @@ function analyse(
     const newAnnots = refsIn(newList);
     for (const n of oldAnnots.filter((x) => !newAnnots.includes(x))) {
       if (permissions.docMdp === 3 && !form.has(n) && isAnnotation(before.resolve(new PdfRef(n, 0))))
-        permitted.push(
+        permit(
+          'annotations',
           `annotation ${n} was removed from ${where} (the certification permits annotations, /P 3)`,
         );
-      else reject(`annotation ${n} was removed from ${where}`);
+      else reject('annotations', `annotation ${n} was removed from ${where}`);
     }
     for (const n of newAnnots.filter((x) => !oldAnnots.includes(x))) {
       if (kinds.get(n) === 'signature-field') continue;
       const annot = doc.resolve(new PdfRef(n, 0));
       if (permissions.docMdp === 3 && isAnnotation(annot) && !isWidget(annot))
-        permitted.push(`annotation ${n} was added to ${where} (the certification permits annotations, /P 3)`);
+        permit(
+          'annotations',
+          `annotation ${n} was added to ${where} (the certification permits annotations, /P 3)`,
+        );
       else
         reject(
+          'annotations',
           `an annotation ${n} that is not a signature widget was added to ${where} (${permits} permits no annotations)`,
         );
     }
-  };
-  // New objects that later updates are allowed to add, found from the allowed containers.
-  const allowedNew = new Set<number>();
-  const allowNew = (n: number) => {
-    if (!before.has(n)) allowedNew.add(n);
   };
   const kinds = new Map<number, string>();
   for (const num of changed) {
@@ -206,7 +282,10 @@ function analyse(
       kinds.set(num, 'signature');
       // Level 1 forbids signing; document timestamps are validation data (ISO 32000-2 §12.8.2.2.2).
       if (permissions.docMdp === 1 && type !== 'DocTimeStamp' && dict.name('SubFilter') !== 'ETSI.RFC3161')
-        reject(`a signature (object ${num}) was added although the certification permits no changes (/P 1)`);
+        reject(
+          'docmdp-no-changes',
+          `a signature (object ${num}) was added although the certification permits no changes (/P 1)`,
+        );
     } else if (
       dict.name('FT') === 'Sig' ||
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
@@ -220,13 +299,11 @@ function analyse(
       const hasValue =
         dict.get('V') !== undefined || (parent instanceof PdfDict && parent.get('V') !== undefined);
       if (visible && dict.get('AP') !== undefined && !hasValue) {
-        reject(`a signature field ${num} with a visible appearance but no signature was added`);
+        reject(
+          'unsigned-signature-field',
+          `a signature field ${num} with a visible appearance but no signature was added`,
+        );
       }
-      // The widget's appearance streams and the field's value come with it.
-      const ap = doc.deref(dict.get('AP'));
-      if (ap instanceof PdfDict) for (const v of ap.map.values()) if (v instanceof PdfRef) allowNew(v.num);
-      const v = dict.get('V');
-      if (v instanceof PdfRef) allowNew(v.num);
     } else if (
       type === 'DSS' ||
       dict.get('VRI') !== undefined ||
@@ -235,21 +312,6 @@ function analyse(
       dict.get('CRLs') !== undefined
     ) {
       kinds.set(num, 'dss');
-      for (const key of ['Certs', 'OCSPs', 'CRLs', 'VRI', 'Cert', 'OCSP', 'CRL']) {
-        const v = dict.get(key);
-        if (v instanceof PdfRef) allowNew(v.num);
-        for (const n of refsIn(doc.deref(v))) allowNew(n);
-        const vri = doc.deref(v);
-        if (key === 'VRI' && vri instanceof PdfDict) {
-          for (const entry of vri.map.values()) {
-            if (entry instanceof PdfRef) allowNew(entry.num);
-            const e = doc.deref(entry);
-            if (e instanceof PdfDict)
-              for (const k of ['Cert', 'OCSP', 'CRL', 'TS'])
-                for (const n of refsIn(doc.deref(e.get(k)))) allowNew(n);
-          }
-        }
-      }
     }
   }
   // Widgets a signature field lists as /Kids are part of it, with or without a /Parent back.
@@ -257,13 +319,9 @@ function analyse(
     if (kind !== 'signature-field') continue;
     const field = doc.resolve(new PdfRef(num, 0));
     const kidList = field instanceof PdfDict ? doc.deref(field.get('Kids')) : undefined;
-    if (field instanceof PdfDict && field.get('Kids') instanceof PdfRef)
-      allowNew((field.get('Kids') as PdfRef).num);
     for (const kid of refsIn(kidList)) {
       if (!changed.has(kid) || kinds.has(kid) || !isWidget(doc.resolve(new PdfRef(kid, 0)))) continue;
       kinds.set(kid, 'signature-field');
-      const ap = doc.deref((doc.resolve(new PdfRef(kid, 0)) as PdfDict).get('AP'));
-      if (ap instanceof PdfDict) for (const v of ap.map.values()) if (v instanceof PdfRef) allowNew(v.num);
     }
   }
   let referrersCache: ReferrerIndex | undefined;
@@ -304,17 +362,16 @@ function analyse(
   for (const num of freed) {
     if (!before.has(num) || dssTerritory.has(num)) continue;
     if (permissions.docMdp === 3 && !form.has(num) && isAnnotation(before.resolve(new PdfRef(num, 0))))
-      permitted.push(`annotation ${num} was deleted (the certification permits annotations, /P 3)`);
+      permit('annotations', `annotation ${num} was deleted (the certification permits annotations, /P 3)`);
     else if (permissions.docMdp === 3 && isAnnotsArray(before, num, referrers()))
       // Its entries are judged where the page's /Annots changed.
-      permitted.push(`the annotation array ${num} was deleted (the certification permits annotations, /P 3)`);
-    else reject(`object ${num} of the signed revision was deleted`);
+      permit(
+        'annotations',
+        `the annotation array ${num} was deleted (the certification permits annotations, /P 3)`,
+      );
+    else reject('object-deleted', `object ${num} of the signed revision was deleted`);
   }
-  // The DSS dictionary of the final catalog (direct or not) and everything it holds.
   const catalog = doc.catalog();
-  const dss = doc.deref(catalog.get('DSS'));
-  if (catalog.get('DSS') instanceof PdfRef) allowNew((catalog.get('DSS') as PdfRef).num);
-  if (dss instanceof PdfDict) allowReachable(doc, dss, allowNew, 0);
   // Document metadata may change with every save: the /Info dictionary and the XMP stream.
   const infoNum = refNum(doc.trailer.get('Info'));
   const metadataNum = refNum(catalog.get('Metadata'));
@@ -327,26 +384,34 @@ function analyse(
     if (kinds.has(num)) {
       if (!before.has(num) && referrers().has(num)) {
         reject(
+          'reference-redirect',
           `the signed revision already referred to object ${num}, which a later update defines as a signature part`,
         );
       } else if (before.has(num) && kinds.get(num) === 'signature-field') {
         // An existing, empty signature field may receive its value and appearance — if nothing
         // but the form and its page reach it (else the change shows somewhere unchecked).
         if (!onlyStructural(num))
-          reject(`signature field ${num} is also reachable from outside the form and the pages`);
+          reject(
+            'later-signature',
+            `signature field ${num} is also reachable from outside the form and the pages`,
+          );
         const old = before.resolve(new PdfRef(num, 0));
         const now = doc.resolve(new PdfRef(num, 0));
         const node = form.get(num);
         if (node && isLocked(permissions.lock, node.name) && !same(old, now))
-          reject(`signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`);
+          reject(
+            'field-lock',
+            `signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
+          );
         if (old instanceof PdfDict && now instanceof PdfDict) {
           const keys = changedKeys(old, now).filter((k) => !['V', 'AP', 'AS', 'F', 'M'].includes(k));
           if (old.get('V') !== undefined && !same(old.get('V'), now.get('V')))
-            reject(`signature field ${num} already had a value and it was replaced`);
-          else if (keys.length > 0) reject(`signature field ${num} changed in ${keys.join(', ')}`);
+            reject('later-signature', `signature field ${num} already had a value and it was replaced`);
+          else if (keys.length > 0)
+            reject('later-signature', `signature field ${num} changed in ${keys.join(', ')}`);
         }
       } else if (before.has(num) && kinds.get(num) === 'signature') {
-        reject(`the signature dictionary ${num} of the signed revision was overridden`);
+        reject('later-signature', `the signature dictionary ${num} of the signed revision was overridden`);
       }
       continue;
     }
@@ -356,6 +421,7 @@ function analyse(
       // update fills in something that was signed as empty: disallowed (a reference redirect).
       if (referrers().has(num)) {
         reject(
+          'reference-redirect',
           `the signed revision already referred to object ${num}, which a later update defines (${describe(doc.resolve(new PdfRef(num, 0)))})`,
         );
       }
@@ -372,12 +438,12 @@ function analyse(
         now,
         permissions.docMdp === 3 ? (n) => !annotatedNow().has(n) : () => false,
       );
-      if (why) reject(`the logical structure changed: object ${num} ${why}`);
+      if (why) reject('logical-structure', `the logical structure changed: object ${num} ${why}`);
       continue;
     }
     if (extensionsTerritory.has(num)) {
       if (!extensionsRaised(before, doc, old, now))
-        reject(`the developer extensions (object ${num}) were lowered or removed`);
+        reject('developer-extensions', `the developer extensions (object ${num}) were lowered or removed`);
       continue;
     }
     if (old instanceof PdfStream || now instanceof PdfStream) {
@@ -400,8 +466,10 @@ function analyse(
         : undefined;
       const signing = owners?.some(({ node }) => node.signature) && permissions.docMdp === 1;
       if (owners && owners.length > 0 && refusal === undefined && !signing && now instanceof PdfStream)
-        permitted.push(`the appearance of field "${owners[0]!.node.name}" was replaced`);
-      else reject(refusal ?? `object ${num} (${describe(old)}) of the signed revision was overridden`);
+        permit('form-filling', `the appearance of field "${owners[0]!.node.name}" was replaced`);
+      else if (refusal) reject('appearance-replaced', refusal);
+      else
+        reject('object-overridden', `object ${num} (${describe(old)}) of the signed revision was overridden`);
       continue;
     }
     if (Array.isArray(old) && Array.isArray(now)) {
@@ -412,15 +480,16 @@ function analyse(
         continue;
       }
       const added = grewOnly(old, now);
-      if (added === null) reject(`the array object ${num} of the signed revision lost or replaced entries`);
+      if (added === null)
+        reject('form-structure', `the array object ${num} of the signed revision lost or replaced entries`);
       else
         for (const n of added)
           if (kinds.get(n) !== 'signature-field')
-            reject(`object ${n}, not a signature field, was added to the array ${num}`);
+            reject('form-structure', `object ${n}, not a signature field, was added to the array ${num}`);
       continue;
     }
     if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) {
-      if (!same(old, now)) reject(`object ${num} of the signed revision was overridden`);
+      if (!same(old, now)) reject('object-overridden', `object ${num} of the signed revision was overridden`);
       continue;
     }
     const keys = changedKeys(old, now);
@@ -430,17 +499,21 @@ function analyse(
       // Form filling: a field's value, its widgets' appearance and state; nothing else of either.
       const other = keys.filter((k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3));
       const refusal = fillRefusal(node, permissions);
-      if (refusal) reject(refusal);
-      else if (other.length > 0) reject(`form field "${node.name}" changed in ${other.join(', ')}`);
+      if (refusal) reject(permissions.docMdp === 1 ? 'docmdp-no-changes' : 'field-lock', refusal);
+      else if (other.length > 0)
+        reject('form-filling', `form field "${node.name}" changed in ${other.join(', ')}`);
       else if (!valueChanged(before, doc, num))
         // What a field shows changed but what it holds did not: not form filling, an overlay (the
         // Shadow "replace" attack prepares a value and swaps the appearance after signing).
-        reject(`form field "${node.name}" shows a new appearance but its value did not change`);
-      else permitted.push(`form field "${node.name}" was filled`);
+        reject(
+          'appearance-replaced',
+          `form field "${node.name}" shows a new appearance but its value did not change`,
+        );
+      else permit('form-filling', `form field "${node.name}" was filled`);
       continue;
     }
     if (permissions.docMdp === 3 && isAnnotation(old) && isAnnotation(now)) {
-      permitted.push(`annotation ${num} was modified (the certification permits annotations, /P 3)`);
+      permit('annotations', `annotation ${num} was modified (the certification permits annotations, /P 3)`);
       continue;
     }
     if (num === catalogNum) {
@@ -452,24 +525,24 @@ function analyse(
             k === 'Extensions' && extensionsRaised(before, doc, old.get('Extensions'), now.get('Extensions'))
           ),
       );
-      if (bad.length > 0) reject(`the catalog changed in ${bad.join(', ')}`);
+      if (bad.length > 0) reject('object-overridden', `the catalog changed in ${bad.join(', ')}`);
       if (old.get('DSS') !== undefined && now.get('DSS') === undefined)
-        reject('the long-term validation data (/DSS) was removed');
+        reject('validation-data', 'the long-term validation data (/DSS) was removed');
       continue;
     }
     if (old.get('Fields') !== undefined || now.get('Fields') !== undefined) {
       // The AcroForm: fields may only be added, and only signature fields.
       const bad = keys.filter((k) => !['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances'].includes(k));
-      if (bad.length > 0) reject(`the form changed in ${bad.join(', ')}`);
+      if (bad.length > 0) reject('form-structure', `the form changed in ${bad.join(', ')}`);
       const added = grewOnly(
         doc.deref(old.get('Fields')) as PdfValue,
         doc.deref(now.get('Fields')) as PdfValue,
       );
-      if (added === null) reject('form fields were removed or replaced');
+      if (added === null) reject('form-structure', 'form fields were removed or replaced');
       else
         for (const n of added)
           if (kinds.get(n) !== 'signature-field')
-            reject(`a form field ${n} that is not a signature was added`);
+            reject('form-structure', `a form field ${n} that is not a signature was added`);
       continue;
     }
     if (old.name('Type') === 'Page') {
@@ -478,20 +551,28 @@ function analyse(
       const bad = keys.filter(
         (k) => k !== 'Annots' && k !== 'StructParents' && !(k === 'Tabs' && permissions.docMdp === 3),
       );
-      if (bad.length > 0) reject(`page object ${num} changed in ${bad.join(', ')}`);
+      if (bad.length > 0) reject('page-content', `page object ${num} changed in ${bad.join(', ')}`);
       judgeAnnots(before.deref(old.get('Annots')), doc.deref(now.get('Annots')), `page object ${num}`);
       continue;
     }
     // iText stamps its version (/ITXT) on the page tree's root with every save: it shows nothing.
     if (old.name('Type') === 'Pages' && keys.every((k) => k === 'ITXT')) continue;
-    reject(`object ${num} (${describe(old)}) of the signed revision changed in ${keys.join(', ')}`);
+    reject(
+      'object-overridden',
+      `object ${num} (${describe(old)}) of the signed revision changed in ${keys.join(', ')}`,
+    );
   }
-  if (disallowed) return { level: 'disallowed', reasons };
-  if (changed.size === 0) return { level: 'none', reasons: [] };
-  return {
-    level: 'allowed',
-    reasons: permitted.length > 0 ? permitted : ['later updates only add signatures or validation data'],
-  };
+  if (findings.some((f) => f.verdict === 'disallowed')) return reportOf('disallowed', findings);
+  if (changed.size === 0 && freed.size === 0) return reportOf('none', []);
+  // What the update added that needs no permission, named by rule.
+  const added = new Set(kinds.values());
+  if (added.has('signature') || added.has('signature-field'))
+    permit('later-signature', 'a later signature or document timestamp was added');
+  if (added.has('dss')) permit('validation-data', 'long-term validation data (DSS) was added or updated');
+  if (added.has('metadata')) permit('metadata', 'the document metadata was updated');
+  if (findings.length === 0)
+    permit('later-signature', 'later updates only add signatures or validation data');
+  return reportOf('allowed', findings);
 }
 
 /**
@@ -842,25 +923,6 @@ function structuralReferrer(before: PdfDocument, referrer: number, structuralArr
   const v = before.resolve(new PdfRef(referrer, 0));
   if (!(v instanceof PdfDict)) return false;
   return v.get('Fields') !== undefined || v.name('Type') === 'Page' || v.get('Kids') !== undefined;
-}
-
-/** Allows, as new objects, everything a DSS holds (certificates, CRLs, OCSP responses, VRI). */
-function allowReachable(
-  doc: PdfDocument,
-  value: PdfValue | undefined,
-  allow: (n: number) => void,
-  depth: number,
-): void {
-  if (depth > 4 || value === undefined) return;
-  if (value instanceof PdfRef) {
-    allow(value.num);
-    const target = doc.resolve(value);
-    if (!(target instanceof PdfStream)) allowReachable(doc, target, allow, depth + 1);
-    return;
-  }
-  if (Array.isArray(value)) for (const v of value) allowReachable(doc, v, allow, depth + 1);
-  else if (value instanceof PdfDict)
-    for (const v of value.map.values()) allowReachable(doc, v, allow, depth + 1);
 }
 
 function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
