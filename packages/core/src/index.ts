@@ -5,10 +5,42 @@
  * @packageDocumentation
  */
 
+export {
+  assertSigningHash,
+  defaultSignatureAlgorithm,
+  digestAlgorithmIdentifier,
+  digestInfo,
+  ecdsaSignatureToDer,
+  signatureAlgorithmIdentifier,
+} from './cms/algorithm-identifiers.js';
+export type {
+  AssembleSignedDataInput,
+  SignatureValueCheck,
+  SignDetachedInput,
+  SignedAttributes,
+  SignedAttributesInput,
+} from './cms/build.js';
+export {
+  addSignatureTimestamp,
+  addUnsignedAttributes,
+  assembleSignedData,
+  buildSignedAttributes,
+  signatureTimestampAttribute,
+  signatureValueOf,
+  signDetached,
+  verifySignatureValue,
+} from './cms/build.js';
 export type { SignedData, SignerInfo, SignerVerification } from './cms/signed-data.js';
 export { CMS_OIDS, findSignerCertificate, parseSignedData, verifySignerInfo } from './cms/signed-data.js';
 export type { TimestampVerification, TstInfo } from './cms/timestamp.js';
 export { parseTstInfo, timestampTokenFromResponse, verifyTimestampToken } from './cms/timestamp.js';
+export type {
+  RequestTimestampOptions,
+  Timestamp,
+  TimestampRequest,
+  TimestampRequestInput,
+} from './cms/timestamp-request.js';
+export { buildTimestampRequest, requestTimestamp } from './cms/timestamp-request.js';
 export { describePublicKey, signatureAlgorithmName } from './crypto/algorithms.js';
 export type { CryptoPolicy, CryptoPolicyOptions, CryptoVerdict } from './crypto/policy.js';
 export { createCryptoPolicy, defaultCryptoPolicy } from './crypto/policy.js';
@@ -35,7 +67,9 @@ export type {
 export { FAILED_SUB_INDICATIONS, INDETERMINATE_SUB_INDICATIONS, localize } from './report.js';
 export type { CertId, OcspRequest, OcspResponse, OcspSingleResponse } from './revocation/ocsp.js';
 export { buildOcspRequest, parseOcspResponse } from './revocation/ocsp.js';
-export type { HashName, SignatureAlgorithm, Signer } from './signer.js';
+export type { DigestInput, HashName, SignatureAlgorithm, Signer } from './signer.js';
+export type { ExternalSignerOptions, ExternalSignRequest } from './signers/external.js';
+export { createExternalSigner } from './signers/external.js';
 export type { Transport, TransportPurpose, TransportRequest } from './transport.js';
 export { offlineTransport } from './transport.js';
 export type { CachingTransportOptions, HttpTransportOptions } from './transport-http.js';

@@ -1,6 +1,7 @@
 /**
- * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories, and
- * node:crypto signature verification (`useNodeCrypto`). Everything
+ * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories,
+ * node:crypto signature verification (`useNodeCrypto`), and software-key signers (PKCS#8 and
+ * PKCS#12: 3DES and RC2, which old PKCS#12 files use, are not in WebCrypto). Everything
  * else in core is browser-safe and lives in the root entry.
  *
  * @packageDocumentation
@@ -14,6 +15,11 @@ import { toHex } from './lib/bytes.js';
 import { TrustStore } from './trust/store.js';
 import { type Certificate, parseCertificates } from './x509/certificate.js';
 import { type Crl, parseCrls } from './x509/crl.js';
+
+export type { Pkcs12Contents } from './keys/pkcs12.js';
+export { readPkcs12 } from './keys/pkcs12.js';
+export type { Pkcs12SignerOptions, SoftwareSignerOptions } from './signers/software.js';
+export { createPkcs12Signer, createSoftwareSigner } from './signers/software.js';
 
 /** Limits on what the file helpers read. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
+  assertSigningHash,
   type Certificate,
   type CertificateDescription,
+  type DigestInput,
   describeCertificate,
+  digestInfo,
   type HashName,
+  isKysoError,
   parseCertificateDer,
   type SignatureAlgorithm,
   type Signer,
+  verifySignatureValue,
 } from '@kyso/core';
 import type * as Pkcs11js from 'pkcs11js';
 import { ckrOf, pinLocked, TokenError, toTokenError } from './errors.js';
@@ -88,11 +93,7 @@ export interface SignerOptions {
 }
 
 const HASH_NODE: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
-const DIGEST_INFO: Record<HashName, string> = {
-  'SHA-256': '3031300d060960864801650304020105000420',
-  'SHA-384': '3041300d060960864801650304020205000430',
-  'SHA-512': '3051300d060960864801650304020305000440',
-};
+const HASH_LENGTH: Record<HashName, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 
 function trim(text: string): string {
   return text.replace(/\0/g, '').trim();
@@ -429,11 +430,20 @@ export class Pkcs11Tokens {
   }
 }
 
-/** A core `Signer` backed by a private key on a PKCS#11 token. */
+/**
+ * A core `Signer` backed by a private key on a PKCS#11 token. Its digest-level form
+ * ({@link TokenSigner.signDigest}) takes a DigestInfo for RSA PKCS#1 v1.5 (`CKM_RSA_PKCS`) and the
+ * bare hash for RSA-PSS (`CKM_RSA_PKCS_PSS`) and ECDSA (`CKM_ECDSA`), as {@link TokenSigner.digestInput} says.
+ * When it opens a session it signs a probe and verifies it with the certificate, so a key that does
+ * not belong to its certificate (same CKA_ID, another key) is refused with `TOKEN_KEY_MISMATCH`
+ * before any document is signed.
+ */
 export class TokenSigner implements Signer {
   readonly certificate: Uint8Array;
   readonly chain: readonly Uint8Array[] = [];
   readonly algorithm: SignatureAlgorithm;
+  /** `digest-info` for RSA PKCS#1 v1.5, `hash` for RSA-PSS and ECDSA. */
+  readonly digestInput: DigestInput;
   /** The certificate as described by `@kyso/core`. */
   readonly description: CertificateDescription;
   private session: Buffer | undefined;
@@ -455,6 +465,9 @@ export class TokenSigner implements Signer {
       (this.keyType === 'ec'
         ? { name: 'ECDSA', hash: key.description.key.curve === 'P-384' ? 'SHA-384' : 'SHA-256' }
         : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
+    // SHA-1 (the VNPT plug-in's default) is refused with SIGNATURE_ALGORITHM_REFUSED.
+    assertSigningHash(this.algorithm.hash);
+    this.digestInput = this.algorithm.name === 'RSASSA-PKCS1-v1_5' ? 'digest-info' : 'hash';
     if ((this.keyType === 'ec') !== (this.algorithm.name === 'ECDSA')) {
       throw new TokenError(
         'TOKEN_MECHANISM_UNSUPPORTED',
@@ -470,17 +483,61 @@ export class TokenSigner implements Signer {
   sign(data: Uint8Array): Promise<Uint8Array> {
     return this.tokens.run(this.token.serial, async () => {
       const { session, key } = await this.ensureSession();
-      const { mechanism, input } = this.mechanism(data);
-      try {
-        this.tokens.module.pkcs11.C_SignInit(session, mechanism, key);
-        const out = await this.tokens.module.pkcs11.C_SignAsync(session, input, Buffer.alloc(1024));
-        return this.keyType === 'ec' ? rawToDer(new Uint8Array(out)) : new Uint8Array(out);
-      } catch (error) {
-        // The session may be dead (token pulled, handle invalid): drop it so the next call reopens.
-        this.dropSession();
-        throw toTokenError(error, 'signing');
-      }
+      return this.signWith(session, key, this.mechanism(data));
     });
+  }
+
+  /**
+   * Signs an already computed digest on the token: a DigestInfo with `CKM_RSA_PKCS` for RSA PKCS#1
+   * v1.5, the bare hash with `CKM_RSA_PKCS_PSS` or `CKM_ECDSA`. For the two-step flow, where only
+   * the hash of the signed attributes reaches the token's machine.
+   */
+  signDigest(input: Uint8Array): Promise<Uint8Array> {
+    const hash = this.algorithm.hash;
+    const hLen = HASH_LENGTH[hash];
+    const fits =
+      this.digestInput === 'hash'
+        ? input.length === hLen
+        : input.length > hLen &&
+          Buffer.from(digestInfo(hash, input.subarray(input.length - hLen))).equals(input);
+    if (!fits) {
+      const wanted =
+        this.digestInput === 'hash'
+          ? {
+              en: `a ${hash} hash of ${HASH_LENGTH[hash]} bytes`,
+              vi: `giá trị băm ${hash} dài ${HASH_LENGTH[hash]} byte`,
+            }
+          : { en: `the DigestInfo of a ${hash} hash`, vi: `DigestInfo của một giá trị băm ${hash}` };
+      return Promise.reject(
+        new TokenError(
+          'TOKEN_DIGEST_INVALID',
+          `signDigest takes ${wanted.en}; got ${input.length} other bytes`,
+          {
+            messageVi: `signDigest nhận ${wanted.vi}; dữ liệu nhận được (${input.length} byte) không đúng dạng`,
+          },
+        ),
+      );
+    }
+    return this.tokens.run(this.token.serial, async () => {
+      const { session, key } = await this.ensureSession();
+      return this.signWith(session, key, this.digestMechanism(input));
+    });
+  }
+
+  private async signWith(
+    session: Buffer,
+    key: Buffer,
+    { mechanism, input }: { mechanism: Pkcs11js.Mechanism; input: Buffer },
+  ): Promise<Uint8Array> {
+    try {
+      this.tokens.module.pkcs11.C_SignInit(session, mechanism, key);
+      const out = await this.tokens.module.pkcs11.C_SignAsync(session, input, Buffer.alloc(1024));
+      return this.keyType === 'ec' ? rawToDer(new Uint8Array(out)) : new Uint8Array(out);
+    } catch (error) {
+      // The session may be dead (token pulled, handle invalid): drop it so the next call reopens.
+      this.dropSession();
+      throw toTokenError(error, 'signing');
+    }
   }
 
   /** Logs out and closes the session. */
@@ -517,6 +574,7 @@ export class TokenSigner implements Signer {
           },
         );
       }
+      await this.probe(session, keys[0]!);
       this.session = session;
       this.keyHandle = keys[0]!;
       return { session, key: keys[0]! };
@@ -524,6 +582,56 @@ export class TokenSigner implements Signer {
       this.tokens.closeSession(session);
       throw error;
     }
+  }
+
+  /** Signs a probe with the key and verifies it with the certificate: the key must be the certificate's. */
+  private async probe(session: Buffer, key: Buffer): Promise<void> {
+    const probe = new TextEncoder().encode('kyso: does this key belong to this certificate?');
+    const value = await this.signWith(session, key, this.mechanism(probe));
+    try {
+      await verifySignatureValue({
+        signedAttributes: probe,
+        signatureValue: value,
+        algorithm: this.algorithm,
+        certificate: this.certificate,
+      });
+    } catch (error) {
+      if (!isKysoError(error) || error.code !== 'SIGNATURE_INVALID') throw error;
+      throw new TokenError(
+        'TOKEN_KEY_MISMATCH',
+        `the private key ${this.key.label} (CKA_ID ${this.key.id}) does not belong to its certificate`,
+        {
+          messageVi: `khóa bí mật ${this.key.label} (CKA_ID ${this.key.id}) không thuộc về chứng thư số đi kèm`,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private digestMechanism(input: Uint8Array): { mechanism: Pkcs11js.Mechanism; input: Buffer } {
+    const lib = this.tokens.module.lib;
+    const alg = this.algorithm;
+    if (alg.name === 'ECDSA') return { mechanism: { mechanism: lib.CKM_ECDSA }, input: Buffer.from(input) };
+    if (alg.name === 'RSA-PSS') {
+      const m = {
+        'SHA-256': [lib.CKM_SHA256, lib.CKG_MGF1_SHA256],
+        'SHA-384': [lib.CKM_SHA384, lib.CKG_MGF1_SHA384],
+        'SHA-512': [lib.CKM_SHA512, lib.CKG_MGF1_SHA512],
+      }[alg.hash];
+      return {
+        mechanism: {
+          mechanism: lib.CKM_RSA_PKCS_PSS,
+          parameter: {
+            type: lib.CK_PARAMS_RSA_PSS,
+            hashAlg: m[0]!,
+            mgf: m[1]!,
+            saltLen: alg.saltLength,
+          } as Pkcs11js.IParams,
+        },
+        input: Buffer.from(input),
+      };
+    }
+    return { mechanism: { mechanism: lib.CKM_RSA_PKCS }, input: Buffer.from(input) };
   }
 
   private mechanism(data: Uint8Array): { mechanism: Pkcs11js.Mechanism; input: Buffer } {
@@ -553,7 +661,7 @@ export class TokenSigner implements Signer {
     if (this.options.hashOnToken === false) {
       return {
         mechanism: { mechanism: lib.CKM_RSA_PKCS },
-        input: Buffer.concat([Buffer.from(DIGEST_INFO[alg.hash], 'hex'), digest()]),
+        input: Buffer.from(digestInfo(alg.hash, digest())),
       };
     }
     const m = {
