@@ -5,8 +5,24 @@
  * @packageDocumentation
  */
 
-export type { SignedData, SignerInfo, SignerVerification } from './cms/signed-data.js';
-export { CMS_OIDS, findSignerCertificate, parseSignedData, verifySignerInfo } from './cms/signed-data.js';
+export type {
+  ContentTypeCheck,
+  SignedData,
+  SignerInfo,
+  SignerInfoCountProblem,
+  SignerVerification,
+  SigningCertificateRef,
+  VerifySignerInfoOptions,
+} from './cms/signed-data.js';
+export {
+  CMS_OIDS,
+  findSignerCertificate,
+  parseSignedData,
+  signerInfoCountProblem,
+  signingCertificateBinding,
+  soleSignerInfo,
+  verifySignerInfo,
+} from './cms/signed-data.js';
 export type { TimestampVerification, TstInfo } from './cms/timestamp.js';
 export { parseTstInfo, timestampTokenFromResponse, verifyTimestampToken } from './cms/timestamp.js';
 export { describePublicKey, signatureAlgorithmName } from './crypto/algorithms.js';
