@@ -11,6 +11,7 @@ export type CoreErrorCode =
   | 'INPUT_INVALID'
   | 'ASN1_MALFORMED'
   | 'ASN1_TOO_DEEP'
+  | 'ASN1_TOO_LARGE'
   | 'CERT_MALFORMED'
   | 'CRL_MALFORMED'
   | 'OCSP_MALFORMED'

@@ -30,8 +30,24 @@ export {
   signDetached,
   verifySignatureValue,
 } from './cms/build.js';
-export type { SignedData, SignerInfo, SignerVerification } from './cms/signed-data.js';
-export { CMS_OIDS, findSignerCertificate, parseSignedData, verifySignerInfo } from './cms/signed-data.js';
+export type {
+  ContentTypeCheck,
+  SignedData,
+  SignerInfo,
+  SignerInfoCountProblem,
+  SignerVerification,
+  SigningCertificateRef,
+  VerifySignerInfoOptions,
+} from './cms/signed-data.js';
+export {
+  CMS_OIDS,
+  findSignerCertificate,
+  parseSignedData,
+  signerInfoCountProblem,
+  signingCertificateBinding,
+  soleSignerInfo,
+  verifySignerInfo,
+} from './cms/signed-data.js';
 export type { TimestampVerification, TstInfo } from './cms/timestamp.js';
 export { parseTstInfo, timestampTokenFromResponse, verifyTimestampToken } from './cms/timestamp.js';
 export type {

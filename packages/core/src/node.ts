@@ -61,7 +61,7 @@ export function readCertificates(path: string): Certificate[] {
   const out: Certificate[] = [];
   for (const file of files) {
     try {
-      out.push(...parseCertificates(read(file)));
+      for (const c of parseCertificates(read(file))) out.push(c);
     } catch (error) {
       if (single) throw error;
     }
@@ -76,7 +76,7 @@ export function readCrls(path: string): Crl[] {
   const out: Crl[] = [];
   for (const file of files) {
     try {
-      out.push(...parseCrls(read(file)));
+      for (const c of parseCrls(read(file))) out.push(c);
     } catch (error) {
       if (single) throw error;
     }

@@ -13,6 +13,7 @@ import {
 } from '../src/index.js';
 import { concatBytes } from '../src/lib/bytes.js';
 import { explicit, integerBytes, nul, oid, seq, tlv } from '../src/lib/der-write.js';
+import { crlIndexWork } from '../src/x509/crl.js';
 import { PKITS_DIR } from './support/pkits.js';
 
 const goodCert = new Uint8Array(readFileSync(join(PKITS_DIR, 'certs', 'GoodCACert.crt')));
@@ -58,9 +59,14 @@ describe('malformed input gives a KysoError with a stable code, never a crash', 
   });
 
   it('absurd lengths and indefinite lengths', () => {
+    // 4 GB: beyond the 64 MB kyso reads, a named limit rather than a syntax error.
     expectKysoError(
       () => parseCertificateDer(new Uint8Array([0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x00])),
-      ['CERT_MALFORMED'],
+      ['ASN1_TOO_LARGE'],
+    );
+    expectKysoError(
+      () => parseCrlDer(new Uint8Array([0x30, 0x84, 0x04, 0x00, 0x00, 0x01, 0x00])),
+      ['ASN1_TOO_LARGE'],
     );
     expectKysoError(() => parseCertificateDer(new Uint8Array([0x30, 0x80, 0x00, 0x00])), ['CERT_MALFORMED']);
     expectKysoError(
@@ -72,9 +78,8 @@ describe('malformed input gives a KysoError with a stable code, never a crash', 
   it('deep nesting: 10 000 nested SEQUENCEs', () => {
     let inner: Uint8Array = new Uint8Array([0x05, 0x00]);
     for (let i = 0; i < 10_000; i += 1) inner = seq(inner);
-    const start = performance.now();
+    // The depth check is one iterative pass over the headers: it stops at depth 64, no recursion.
     expectKysoError(() => parseCertificateDer(inner), ['ASN1_TOO_DEEP', 'CERT_MALFORMED']);
-    expect(performance.now() - start).toBeLessThan(5000);
   });
 
   it('a 10 MB certificate is refused quickly', () => {
@@ -83,9 +88,7 @@ describe('malformed input gives a KysoError with a stable code, never a crash', 
       seq(oid('1.2.840.113549.1.1.11')),
       tlv(0x03, new Uint8Array([0])),
     );
-    const start = performance.now();
     expectKysoError(() => parseCertificateDer(blob), ['CERT_MALFORMED']);
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 
   it('PEM with broken base64, and text that is no certificate', () => {
@@ -149,7 +152,6 @@ describe('hostile certificate pools end in bounded time with a report', () => {
 
   it('forty self-issued certificates of one name stop at the path-building budget', async () => {
     const pool = Array.from({ length: 40 }, (_, i) => fakeCert('Loop CA', 'Loop CA', 100 + i));
-    const start = performance.now();
     const report = await validateCertificate({
       certificate: fakeCert('Leaf', 'Loop CA', 1),
       trustAnchors: [fakeCert('Elsewhere', 'Elsewhere', 2)],
@@ -159,13 +161,12 @@ describe('hostile certificate pools end in bounded time with a report', () => {
     });
     expect(report.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
     expect(report.checks[0]!.message.en).toMatch(/budget/);
-    expect(performance.now() - start).toBeLessThan(5000);
+    expect(report.limitsExceeded).toEqual(['PATH_BUILD_BUDGET_EXCEEDED']);
   });
 
   it('forty certificates chaining to the anchor by name but with bad signatures stop at the path budget', async () => {
     const anchor = fakeCert('Root', 'Root', 2);
     const pool = Array.from({ length: 40 }, (_, i) => fakeCert('Mid', i % 2 ? 'Root' : 'Mid', 200 + i));
-    const start = performance.now();
     const report = await validateCertificate({
       certificate: fakeCert('Leaf', 'Mid', 1),
       trustAnchors: [anchor],
@@ -173,14 +174,16 @@ describe('hostile certificate pools end in bounded time with a report', () => {
       validationTime: new Date('2025-01-01T00:00:00Z'),
       revocation: 'none',
     });
-    expect(report.indication).not.toBe('TOTAL_PASSED');
+    // The work is bounded by the budget, not by a clock: 64 paths at most, then INDETERMINATE.
+    expect(report.indication).toBe('INDETERMINATE');
     expect(report.pathsTried).toBeLessThanOrEqual(64);
-    expect(performance.now() - start).toBeLessThan(10_000);
+    expect(report.limitsExceeded).toContain('PATH_BUILD_BUDGET_EXCEEDED');
+    expect(report.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   });
 });
 
 describe('a CRL with a million entries', () => {
-  it('is indexed and searched within bounded time and memory', () => {
+  it('is indexed in one pass and searched by decoding only the entries asked for (work counted, not timed)', () => {
     const entries: Uint8Array[] = [];
     const date = tlv(0x17, new TextEncoder().encode('200101000000Z'));
     for (let i = 0; i < 1_000_000; i += 1) {
@@ -199,15 +202,18 @@ describe('a CRL with a million entries', () => {
       tlv(0x30, concatBytes(entries)),
     );
     const der = seq(tbs, alg, tlv(0x03, new Uint8Array([0, 1])));
-    const heapBefore = process.memoryUsage().heapUsed;
-    const start = performance.now();
+    const scanned = crlIndexWork.entriesScanned;
+    const decoded = crlIndexWork.entriesDecoded;
     const crl = parseCrlDer(der);
+    // Parsing does not touch the entries; the first question builds the index in one pass.
+    expect(crlIndexWork.entriesScanned - scanned).toBe(0);
     expect(crl.entryCount).toBe(1_000_000);
+    expect(crlIndexWork.entriesScanned - scanned).toBe(1_000_000);
     expect(crl.lookup(new Uint8Array([0x01, 0x0f, 0x42, 0x3f]))).toHaveLength(1);
     expect(crl.lookup(new Uint8Array([0x02, 0, 0, 0]))).toHaveLength(0);
-    const elapsed = performance.now() - start;
-    const grown = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-    expect(elapsed).toBeLessThan(10_000);
-    expect(grown).toBeLessThan(200);
+    for (let i = 0; i < 1000; i += 1) crl.lookup(new Uint8Array([0x01, 0, (i >> 8) & 0xff, i & 0xff]));
+    // Lookups never scan again, and decode only the entry that matches (plus rare hash collisions).
+    expect(crlIndexWork.entriesScanned - scanned).toBe(1_000_000);
+    expect(crlIndexWork.entriesDecoded - decoded).toBeLessThanOrEqual(1001 + 5);
   });
 });

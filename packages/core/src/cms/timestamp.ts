@@ -1,4 +1,4 @@
-import { HASH_OIDS, type VerifyHash } from '../crypto/algorithms.js';
+import { HASH_OIDS, unsupportedDigest, type VerifyHash } from '../crypto/algorithms.js';
 import { isKysoError, KysoError } from '../errors.js';
 import { bufferSource, bytesEqual } from '../lib/bytes.js';
 import {
@@ -13,7 +13,14 @@ import {
   TAG,
 } from '../lib/der.js';
 import type { Certificate } from '../x509/certificate.js';
-import { CMS_OIDS, parseSignedData, type SignedData, verifySignerInfo } from './signed-data.js';
+import {
+  CMS_OIDS,
+  type ContentTypeCheck,
+  parseSignedData,
+  type SignedData,
+  signerInfoCountProblem,
+  verifySignerInfo,
+} from './signed-data.js';
 
 /**
  * RFC 3161 timestamp tokens: a CMS SignedData over a TSTInfo that says "this hash existed at
@@ -39,8 +46,30 @@ export interface TimestampVerification {
   imprintMatches: boolean;
   /** The TSA's signature over the TSTInfo verifies. */
   signatureValid: boolean;
-  /** The TSA certificate has extended key usage timeStamping (critical, RFC 3161 §2.3). */
+  /**
+   * The TSA certificate's extended key usage is what RFC 3161 §2.3 requires: present, critical,
+   * and timeStamping as its only purpose. See `tsaKeyUsage` for which part failed.
+   */
   tsaKeyUsageOk: boolean;
+  /**
+   * `ok`; `absent` (no extended key usage); `not-critical`; `not-timestamping` (timeStamping is
+   * not among the purposes); `other-purposes` (timeStamping with others); `no-certificate`.
+   */
+  tsaKeyUsage: 'ok' | 'absent' | 'not-critical' | 'not-timestamping' | 'other-purposes' | 'no-certificate';
+  /**
+   * The ESS signing-certificate(-v2) attribute of the token names the TSA certificate (RFC 3161
+   * §2.4.1 requires the attribute; RFC 5035 §5.4 the first reference to be that certificate):
+   * `ok`, `absent` or `mismatch`.
+   */
+  tsaCertificateBinding: 'ok' | 'absent' | 'mismatch';
+  /** The signed content-type attribute is id-ct-TSTInfo, as the eContentType (see {@link ContentTypeCheck}). */
+  contentType: ContentTypeCheck;
+  /**
+   * Everything kyso checks in the token itself holds: imprint, TSA signature, content type, TSA
+   * key usage and ESS certificate identifier. The TSA's certification path is still the caller's
+   * to validate; a token that is not `valid` is no proof of existence (drop it with a warning).
+   */
+  valid: boolean;
   problems: string[];
 }
 
@@ -61,7 +90,8 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
     const [algEl, hashEl] = expectChildren(parts[2]!, TAG.SEQUENCE, what);
     const hashOid = readOid(expectChildren(algEl!, TAG.SEQUENCE, what)[0]!, what);
     const hash = HASH_OIDS[hashOid];
-    if (!hash) throw malformed(`unsupported imprint hash ${hashOid}`);
+    // A well-formed token over a hash kyso does not compute is unsupported, not malformed.
+    if (!hash) throw unsupportedDigest(hashOid);
     const serialNumber = expectTag(parts[3], TAG.INTEGER, what).value;
     const genTime = readTime(parts[4]!, what);
     for (const p of parts.slice(5))
@@ -75,7 +105,8 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
       genTime,
     };
   } catch (error) {
-    if (isKysoError(error) && error.code === 'CMS_MALFORMED') throw error;
+    if (isKysoError(error) && (error.code === 'CMS_MALFORMED' || error.code === 'ALGORITHM_UNSUPPORTED'))
+      throw error;
     throw malformed(error instanceof Error ? error.message : String(error), error);
   }
 }
@@ -103,26 +134,68 @@ export async function verifyTimestampToken(
       : new Uint8Array(await globalThis.crypto.subtle.digest(info.hash, bufferSource(stampedData)));
   const imprintMatches = bytesEqual(imprint, info.hashedMessage);
   if (!imprintMatches) problems.push('the timestamp is over other data (imprint mismatch)');
-  const signer = signedData.signers[0];
-  if (!signer) throw malformed('no signer');
+  // RFC 3161 §2.4.2: the token holds the TSA's signature and no other.
+  const countProblem = signerInfoCountProblem(signedData);
+  if (countProblem)
+    throw malformed(countProblem === 'no-signer-info' ? 'no SignerInfo' : 'more than one SignerInfo');
+  const signer = signedData.signers[0]!;
   const contentDigest = new Uint8Array(
     await globalThis.crypto.subtle.digest(signer.digestAlgorithm, bufferSource(signedData.eContent)),
   );
-  const v = await verifySignerInfo(signedData, signer, contentDigest);
-  problems.push(...v.problems);
-  const eku = v.certificate?.extensions.extKeyUsage;
-  const tsaKeyUsageOk = eku?.oids.includes('1.3.6.1.5.5.7.3.8') === true;
-  if (v.certificate && !tsaKeyUsageOk)
-    problems.push('the TSA certificate lacks extended key usage timeStamping');
+  const v = await verifySignerInfo(signedData, signer, contentDigest, [], {
+    expectedContentType: CMS_OIDS.tstInfo,
+  });
+  for (const p of v.problems) problems.push(p);
+  const tsaKeyUsage = tsaKeyUsageOf(v.certificate);
+  const tsaKeyUsageOk = tsaKeyUsage === 'ok';
+  if (v.certificate && !tsaKeyUsageOk) problems.push(TSA_KEY_USAGE_PROBLEMS[tsaKeyUsage]);
+  const tsaCertificateBinding = v.signingCertificateBinding;
+  if (v.certificate && tsaCertificateBinding === 'absent')
+    problems.push(
+      'the token has no ESS signing-certificate attribute naming the TSA certificate (RFC 3161 §2.4.1)',
+    );
+  const signatureValid = v.signatureValid && v.digestMatches;
   return {
     info,
     signedData,
     ...(v.certificate ? { tsaCertificate: v.certificate } : {}),
     imprintMatches,
-    signatureValid: v.signatureValid && v.digestMatches,
+    signatureValid,
     tsaKeyUsageOk,
+    tsaKeyUsage,
+    tsaCertificateBinding,
+    contentType: v.contentType,
+    valid:
+      imprintMatches &&
+      signatureValid &&
+      tsaKeyUsageOk &&
+      tsaCertificateBinding === 'ok' &&
+      v.contentType === 'ok' &&
+      v.attributesWellFormed,
     problems,
   };
+}
+
+const TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
+
+const TSA_KEY_USAGE_PROBLEMS: Record<TimestampVerification['tsaKeyUsage'], string> = {
+  ok: '',
+  absent: 'the TSA certificate has no extended key usage; RFC 3161 §2.3 requires timeStamping',
+  'not-critical': "the TSA certificate's extended key usage is not critical (RFC 3161 §2.3)",
+  'not-timestamping': 'the TSA certificate lacks extended key usage timeStamping',
+  'other-purposes': 'the TSA certificate may be used for other purposes than timeStamping (RFC 3161 §2.3)',
+  'no-certificate': 'the TSA certificate is not in the token',
+};
+
+/** RFC 3161 §2.3: "The corresponding certificate MUST contain only one instance of the extended key usage field extension … with KeyPurposeID having value id-kp-timeStamping. This extension MUST be critical." */
+function tsaKeyUsageOf(cert: Certificate | undefined): TimestampVerification['tsaKeyUsage'] {
+  if (!cert) return 'no-certificate';
+  const eku = cert.extensions.extKeyUsage;
+  if (!eku) return 'absent';
+  if (!eku.oids.includes(TIME_STAMPING)) return 'not-timestamping';
+  if (eku.oids.some((o) => o !== TIME_STAMPING)) return 'other-purposes';
+  if (!eku.critical) return 'not-critical';
+  return 'ok';
 }
 
 /** The token inside a TimeStampResp (RFC 3161 §2.4.2), or an error with the TSA's status. */

@@ -32,7 +32,38 @@ const NAMES: Record<string, string> = {
   '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
   '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.3.36.3.3.1.2': 'rsaSignatureWithripemd160',
+  '1.2.156.10197.1.501': 'SM2-with-SM3',
 };
+
+/**
+ * Names of digest algorithms kyso does not verify with, for the "unsupported algorithm" message
+ * (ALGORITHM_UNSUPPORTED, reported INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE, not as malformed).
+ */
+const UNSUPPORTED_HASH_NAMES: Record<string, string> = {
+  '1.2.840.113549.2.5': 'MD5',
+  '1.2.840.113549.2.2': 'MD2',
+  '2.16.840.1.101.3.4.2.4': 'SHA-224',
+  '1.3.36.3.2.1': 'RIPEMD-160',
+  '1.2.156.10197.1.401': 'SM3',
+  '2.16.840.1.101.3.4.2.8': 'SHA3-256',
+  '2.16.840.1.101.3.4.2.9': 'SHA3-384',
+  '2.16.840.1.101.3.4.2.10': 'SHA3-512',
+};
+
+/** A readable name of a digest algorithm OID (`RIPEMD-160`, `SM3`, `SHA-256`), or the OID itself. */
+export function digestAlgorithmName(oid: string): string {
+  return HASH_OIDS[oid] ?? UNSUPPORTED_HASH_NAMES[oid] ?? oid;
+}
+
+/** The `ALGORITHM_UNSUPPORTED` error for a digest algorithm kyso does not verify with. */
+export function unsupportedDigest(oid: string): KysoError {
+  const name = digestAlgorithmName(oid);
+  const shown = name === oid ? oid : `${name} (${oid})`;
+  return new KysoError('ALGORITHM_UNSUPPORTED', `unsupported digest algorithm ${shown}`, {
+    messageVi: `thuật toán băm không được hỗ trợ: ${shown}`,
+  });
+}
 
 /** Hash OIDs (for RSA-PSS parameters and CMS digest algorithms). */
 export const HASH_OIDS: Record<string, VerifyHash> = {

@@ -51,6 +51,17 @@ function malformed(what: string, message: string, offset: number): KysoError {
   });
 }
 
+/** ASN1_TOO_LARGE: an element longer than {@link DER_LIMITS}.maxLength (a limit, not a syntax error). */
+function tooLarge(what: string, len: number, offset: number): KysoError {
+  return new KysoError(
+    'ASN1_TOO_LARGE',
+    `${what}: an element of ${len} bytes is larger than the ${DER_LIMITS.maxLength} bytes kyso reads, at byte ${offset}`,
+    {
+      messageVi: `${what}: phần tử ${len} byte vượt quá giới hạn ${DER_LIMITS.maxLength} byte, tại byte ${offset}`,
+    },
+  );
+}
+
 /** Reads one element at `pos` of `bytes`; `base` is the absolute offset of `bytes`. */
 export function readElement(bytes: Uint8Array, pos: number, what: string, base = 0): DerElement {
   if (pos + 2 > bytes.length) throw malformed(what, 'truncated header', base + pos);
@@ -68,7 +79,7 @@ export function readElement(bytes: Uint8Array, pos: number, what: string, base =
     if (bytes[pos + 2] === 0 || len < 0x80) throw malformed(what, 'length not minimally encoded', base + pos);
     header += count;
   }
-  if (len > DER_LIMITS.maxLength) throw malformed(what, 'length too large', base + pos);
+  if (len > DER_LIMITS.maxLength) throw tooLarge(what, len, base + pos);
   const end = pos + header + len;
   if (end > bytes.length) throw malformed(what, 'length runs past the end', base + pos);
   return {
@@ -267,78 +278,149 @@ export function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/** What {@link berToDer} did, for callers (and tests) that bound its work by a counter. */
+export interface BerToDerStats {
+  /** BER elements read. */
+  elements: number;
+  /** Bytes written to the output: each output byte is written exactly once. */
+  bytesWritten: number;
+}
+
+/** A parsed BER element on its way to DER: a definite element kept as is, or one to re-encode. */
+type BerNode =
+  | { kind: 'raw'; bytes: Uint8Array; size: number }
+  | { kind: 'constructed'; tag: number; children: BerNode[]; contentLength: number; size: number }
+  | { kind: 'octets'; parts: Uint8Array[]; contentLength: number; size: number };
+
+/** The size of a DER length field for `len`. */
+function lengthFieldSize(len: number): number {
+  if (len < 0x80) return 1;
+  let n = 1;
+  for (let v = len; v > 0; v = Math.floor(v / 256)) n += 1;
+  return n;
+}
+
 /**
- * Re-encodes BER as DER where it matters for reading: indefinite lengths become definite ones.
- * CMS SignedData may be BER (RFC 5652 §2); kyso reads it through this, keeping every definite-length
- * element (certificates, signed attributes) byte for byte. Only the first element is read, so PDF
- * zero padding after it is ignored. Depth and size are bounded like `readDer`.
+ * Re-encodes BER as DER where it matters for reading: indefinite lengths become definite ones and a
+ * chunked (constructed) OCTET STRING becomes one primitive string. CMS SignedData may be BER
+ * (RFC 5652 §2); kyso reads it through this, keeping every definite-length element (certificates,
+ * signed attributes) byte for byte. Only the first element is read, so PDF zero padding after it
+ * is ignored. Depth and size are bounded like `readDer`.
+ *
+ * Linear in the input: the element tree is read once (primitive contents are views, not copies),
+ * lengths are computed bottom-up, and every output byte is written once into one buffer. Nothing
+ * spreads an input-sized array into a call, so a 10 MB streamed CMS cannot exhaust the stack.
  */
-export function berToDer(bytes: Uint8Array, what: string): Uint8Array {
-  const out: number[] = [];
-  const pushLength = (len: number) => {
-    if (len < 0x80) out.push(len);
-    else {
-      const b: number[] = [];
-      for (let n = len; n > 0; n = Math.floor(n / 256)) b.unshift(n & 0xff);
-      out.push(0x80 | b.length, ...b);
-    }
-  };
-  // Returns [end position in input, encoded bytes].
-  const walk = (pos: number, depth: number): [number, number[]] => {
-    if (depth > DER_LIMITS.maxDepth) {
-      throw new KysoError('ASN1_TOO_DEEP', `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth}`, {
-        messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp`,
-      });
-    }
+export function berToDer(bytes: Uint8Array, what: string, stats?: BerToDerStats): Uint8Array {
+  const counters: BerToDerStats = stats ?? { elements: 0, bytesWritten: 0 };
+  const tooDeep = () =>
+    new KysoError('ASN1_TOO_DEEP', `${what}: ASN.1 nesting deeper than ${DER_LIMITS.maxDepth}`, {
+      messageVi: `${what}: cấu trúc ASN.1 lồng quá ${DER_LIMITS.maxDepth} cấp`,
+    });
+
+  // Reads the element at `pos` (depth-bounded recursion: at most maxDepth frames).
+  const walk = (pos: number, depth: number): [end: number, node: BerNode] => {
+    if (depth > DER_LIMITS.maxDepth) throw tooDeep();
     if (pos + 2 > bytes.length) throw malformed(what, 'truncated header', pos);
+    counters.elements += 1;
     const tag = bytes[pos]!;
-    if (bytes[pos + 1] !== 0x80) {
+    const indefinite = bytes[pos + 1] === 0x80;
+    let contentStart: number;
+    let contentEnd: number | undefined;
+    if (!indefinite) {
       const el = readElement(bytes, pos, what);
-      if ((tag & 0x20) === 0) return [pos + el.raw.length, Array.from(el.raw)];
-      // A definite-length constructed element may still hold indefinite children.
-      const body: number[] = [];
-      let p = pos + (el.raw.length - el.value.length);
-      const end = pos + el.raw.length;
-      while (p < end) {
-        const [next, enc] = walk(p, depth + 1);
-        body.push(...enc);
-        p = next;
-      }
-      return [end, encodeConstructed(tag, body)];
+      if ((tag & 0x20) === 0)
+        return [pos + el.raw.length, { kind: 'raw', bytes: el.raw, size: el.raw.length }];
+      contentStart = pos + (el.raw.length - el.value.length);
+      contentEnd = pos + el.raw.length;
+    } else {
+      if ((tag & 0x20) === 0) throw malformed(what, 'indefinite length on a primitive element', pos);
+      contentStart = pos + 2;
     }
-    if ((tag & 0x20) === 0) throw malformed(what, 'indefinite length on a primitive element', pos);
-    let p = pos + 2;
-    const body: number[] = [];
+    const kids: BerNode[] = [];
+    let p = contentStart;
     for (;;) {
-      if (p + 2 > bytes.length) throw malformed(what, 'indefinite length without end-of-contents', p);
-      if (bytes[p] === 0 && bytes[p + 1] === 0) {
-        p += 2;
-        break;
+      if (contentEnd !== undefined) {
+        if (p >= contentEnd) break;
+      } else {
+        if (p + 2 > bytes.length) throw malformed(what, 'indefinite length without end-of-contents', p);
+        if (bytes[p] === 0 && bytes[p + 1] === 0) {
+          p += 2;
+          break;
+        }
       }
-      const [next, enc] = walk(p, depth + 1);
-      body.push(...enc);
+      const [next, node] = walk(p, depth + 1);
+      kids.push(node);
       p = next;
     }
-    return [p, encodeConstructed(tag, body)];
-  };
-  // DER has no constructed OCTET STRING: a chunked one (BER, tag 0x24) becomes one primitive string.
-  const encodeConstructed = (tag: number, body: number[]): number[] => {
-    if (tag !== 0x24) return [tag, ...lengthOf(body.length), ...body];
-    const joined: number[] = [];
-    const inner = Uint8Array.from(body);
-    let q = 0;
-    while (q < inner.length) {
-      const chunk = readElement(inner, q, what);
-      joined.push(...chunk.value);
-      q += chunk.raw.length;
+    if (contentEnd !== undefined) p = contentEnd;
+    // DER has no constructed OCTET STRING: a chunked one (BER, tag 0x24) becomes one primitive string.
+    if (tag === 0x24) {
+      const parts: Uint8Array[] = [];
+      let contentLength = 0;
+      const collect = (node: BerNode): void => {
+        if (node.kind === 'octets') {
+          for (const part of node.parts) parts.push(part);
+          contentLength += node.contentLength;
+          return;
+        }
+        if (node.kind !== 'raw' || node.bytes[0] !== TAG.OCTET_STRING)
+          throw malformed(what, 'a chunked OCTET STRING holds something else than OCTET STRINGs', pos);
+        const chunk = readElement(node.bytes, 0, what);
+        parts.push(chunk.value);
+        contentLength += chunk.value.length;
+      };
+      for (const kid of kids) collect(kid);
+      if (contentLength > DER_LIMITS.maxLength) throw tooLarge(what, contentLength, pos);
+      return [
+        p,
+        { kind: 'octets', parts, contentLength, size: 1 + lengthFieldSize(contentLength) + contentLength },
+      ];
     }
-    return [0x04, ...lengthOf(joined.length), ...joined];
+    let contentLength = 0;
+    for (const kid of kids) contentLength += kid.size;
+    if (contentLength > DER_LIMITS.maxLength) throw tooLarge(what, contentLength, pos);
+    return [
+      p,
+      {
+        kind: 'constructed',
+        tag,
+        children: kids,
+        contentLength,
+        size: 1 + lengthFieldSize(contentLength) + contentLength,
+      },
+    ];
   };
-  const lengthOf = (len: number): number[] => {
-    out.length = 0;
-    pushLength(len);
-    return [...out];
+
+  const [, root] = walk(0, 0);
+  const out = new Uint8Array(root.size);
+  let at = 0;
+  const writeHeader = (tag: number, len: number): void => {
+    out[at++] = tag;
+    if (len < 0x80) {
+      out[at++] = len;
+    } else {
+      const count = lengthFieldSize(len) - 1;
+      out[at++] = 0x80 | count;
+      for (let k = count - 1; k >= 0; k -= 1) out[at++] = Math.floor(len / 256 ** k) & 0xff;
+    }
   };
-  const [, encoded] = walk(0, 0);
-  return Uint8Array.from(encoded);
+  const write = (node: BerNode): void => {
+    if (node.kind === 'raw') {
+      out.set(node.bytes, at);
+      at += node.bytes.length;
+    } else if (node.kind === 'octets') {
+      writeHeader(TAG.OCTET_STRING, node.contentLength);
+      for (const part of node.parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+    } else {
+      writeHeader(node.tag, node.contentLength);
+      for (const kid of node.children) write(kid);
+    }
+  };
+  write(root);
+  counters.bytesWritten += at;
+  return out;
 }

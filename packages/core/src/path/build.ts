@@ -16,10 +16,20 @@ export interface PathBuildingBudget {
   maxPaths: number;
   /** Most issuer look-ups in the search (default 2 000). */
   maxSteps: number;
+  /**
+   * Most signature verifications for one validation, CRLs, OCSP responses and CRL-issuer paths
+   * included (default 2 000). Verified signatures remembered in the cache do not count.
+   */
+  maxSignatureChecks: number;
 }
 
 /** The default {@link PathBuildingBudget}. */
-export const DEFAULT_BUDGET: PathBuildingBudget = { maxDepth: 16, maxPaths: 64, maxSteps: 2000 };
+export const DEFAULT_BUDGET: PathBuildingBudget = {
+  maxDepth: 16,
+  maxPaths: 64,
+  maxSteps: 2000,
+  maxSignatureChecks: 2000,
+};
 
 /** What the search met besides paths: whether it ran out of budget. */
 export interface BuildState {

@@ -16,7 +16,15 @@ export class NameConstraintsState {
   /** §6.1.4 (g): adds the constraints of a CA certificate. */
   add(constraints: { permitted: GeneralSubtree[]; excluded: GeneralSubtree[] }): void {
     if (constraints.permitted.length > 0) this.permitted.push(constraints.permitted);
-    this.excluded.push(...constraints.excluded);
+    for (const subtree of constraints.excluded) this.excluded.push(subtree);
+  }
+
+  /** Whether some subtree constrains names of `type`. */
+  private constrains(type: GeneralName['type']): boolean {
+    return (
+      this.permitted.some((list) => list.some((s) => s.base.type === type)) ||
+      this.excluded.some((s) => s.base.type === type)
+    );
   }
 
   /** Whether anything constrains names yet. */
@@ -33,13 +41,21 @@ export class NameConstraintsState {
     const names: GeneralName[] = [];
     if (cert.subject.rdns.length > 0) names.push({ type: 'directoryName', name: cert.subject });
     const altNames = cert.extensions.subjectAltName?.names ?? [];
-    names.push(...altNames);
+    for (const name of altNames) names.push(name);
     // Legacy e-mail in the subject (emailAddress), checked as rfc822Name when no SAN carries one.
     if (!altNames.some((n) => n.type === 'rfc822Name')) {
       for (const email of nameValues(cert.subject, OID_EMAIL_ADDRESS))
         names.push({ type: 'rfc822Name', value: email });
     }
     const out: string[] = [];
+    // A name that does not parse cannot be shown to lie inside or outside a subtree: refuse it
+    // under constraints of its type (as Go and pyca do) rather than let it slip past a string match.
+    for (const name of altNames) {
+      if (name.type === 'dNSName' && this.constrains('dNSName') && !validDnsName(name.value))
+        out.push(`the dNSName "${name.value}" is malformed`);
+      if (name.type === 'rfc822Name' && this.constrains('rfc822Name') && !validMailbox(name.value))
+        out.push(`the rfc822Name "${name.value}" is malformed`);
+    }
     for (const name of names) {
       for (const subtrees of this.permitted) {
         const sameType = subtrees.filter((s) => s.base.type === name.type);
@@ -54,6 +70,29 @@ export class NameConstraintsState {
     }
     return out;
   }
+}
+
+/**
+ * A DNS name as a subjectAltName carries it (RFC 5280 §4.2.1.6, RFC 1034 preferred syntax): labels
+ * of letters, digits and hyphens, 1 to 63 octets, not starting or ending with a hyphen, a wildcard
+ * only as the whole first label; no empty label. (Underscores are accepted: real names carry them.)
+ */
+export function validDnsName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split('.');
+  return labels.every(
+    (label, i) =>
+      (i === 0 && label === '*' && labels.length > 1) ||
+      /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label),
+  );
+}
+
+/** An rfc822Name: `local@domain` (RFC 5280 §4.2.1.6), a printable local part and a valid domain. */
+export function validMailbox(mailbox: string): boolean {
+  const at = mailbox.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = mailbox.slice(0, at);
+  return /^[\x21-\x7e]+$/.test(local) && !local.includes('@') && validDnsName(mailbox.slice(at + 1));
 }
 
 function describe(name: GeneralName): string {

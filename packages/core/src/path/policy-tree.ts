@@ -88,7 +88,7 @@ export class PolicyTree {
       const n = stack.pop()!;
       const level = this.levels[n.depth];
       if (level) this.levels[n.depth] = level.filter((x) => x !== n);
-      stack.push(...n.children);
+      for (const child of n.children) stack.push(child);
     }
     if (node.parent) node.parent.children = node.parent.children.filter((x) => x !== node);
   }

@@ -26,18 +26,24 @@ export class CertificatePool {
   }
 
   /**
-   * Candidate issuers of `cert`, best first: those whose subject key identifier matches the
-   * certificate's authority key identifier, then those valid at `time`, then the rest.
+   * Candidate issuers of `cert`, best first. A certificate of the issuer's name whose subject key
+   * identifier differs from `cert`'s authority key identifier holds another key: it is no issuer,
+   * whatever its name and dates (a CA re-keyed under the same name must not date an older
+   * signature). Without both identifiers the name decides, and the signature check of the path
+   * does the rest (a missing authorityKeyIdentifier is not a failure: older national chains lack
+   * it). Ranked: key identifier match, then validity at `time`, then CA certificates.
    */
   issuersOf(cert: Certificate, time: Date): Certificate[] {
-    const candidates = this.withSubject(cert.issuer.key).filter(
-      (c) => c !== cert && !bytesEqual(c.der, cert.der),
-    );
     const aki = cert.extensions.authorityKeyIdentifier?.keyIdentifier;
+    const candidates = this.withSubject(cert.issuer.key).filter((c) => {
+      if (c === cert || bytesEqual(c.der, cert.der)) return false;
+      const ski = c.extensions.subjectKeyIdentifier;
+      return !(aki && ski && !bytesEqual(aki, ski));
+    });
     const score = (c: Certificate) => {
       const ski = c.extensions.subjectKeyIdentifier;
       let s = 0;
-      if (aki && ski) s += bytesEqual(aki, ski) ? 4 : -4;
+      if (aki && ski) s += 4;
       if (c.notBefore <= time && time <= c.notAfter) s += 2;
       if (c.extensions.basicConstraints?.ca) s += 1;
       return s;

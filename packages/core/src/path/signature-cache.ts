@@ -14,8 +14,10 @@ const cache = new WeakMap<SignedObject, WeakMap<SubjectPublicKeyInfo, Promise<bo
 
 /**
  * Verifies `object`'s signature with `key`, once per (object, key) pair for the life of the parsed
- * objects. Counts against the context's signature budget. Unsupported algorithms resolve `false`
- * and are reported by the crypto constraints check instead.
+ * objects. Counts against the context's signature budget: once it is spent, every further check
+ * resolves `false` and the context records SIGNATURE_BUDGET_EXCEEDED, which makes the validation
+ * INDETERMINATE (a spent budget is "could not decide", never "the signature is wrong"). Unsupported
+ * algorithms resolve `false` and are reported by the crypto constraints check instead.
  */
 export function verifySigned(
   object: SignedObject,
@@ -33,7 +35,10 @@ export function verifySigned(
   const hit = cacheable ? perObject.get(key) : undefined;
   if (hit) return hit;
   ctx.signatureChecks.count += 1;
-  if (ctx.signatureChecks.count > ctx.signatureChecks.max) return Promise.resolve(false);
+  if (ctx.signatureChecks.count > ctx.signatureChecks.max) {
+    ctx.limitsExceeded.add('SIGNATURE_BUDGET_EXCEEDED');
+    return Promise.resolve(false);
+  }
   const result = verifySignature({
     algorithm: object.signatureAlgorithm,
     signature: object.signatureValue,

@@ -68,7 +68,23 @@ export interface ValidationContext {
   signatureCache: boolean;
   /** Signature verifications done so far (bounded). */
   signatureChecks: { count: number; max: number };
+  /**
+   * The limits that stopped some part of the validation before it could decide, shared with the
+   * CRL-issuer validations below it. A validation that hit one never passes (it fails closed).
+   */
+  limitsExceeded: Set<LimitCode>;
 }
+
+/**
+ * A limit of validation that was reached, by stable code: path building (steps or candidate
+ * paths), signature verifications, or CRL-issuer path nesting. See {@link PathBuildingBudget} for
+ * the sizes. (A policy tree that outgrows its budget fails its own candidate path with
+ * POLICY_PROCESSING_ERROR; it decides nothing about other paths.)
+ */
+export type LimitCode =
+  | 'PATH_BUILD_BUDGET_EXCEEDED'
+  | 'SIGNATURE_BUDGET_EXCEEDED'
+  | 'CRL_ISSUER_DEPTH_EXCEEDED';
 
 /** The first check that failed on a path. */
 export interface PathFailure {

@@ -11,6 +11,7 @@ import { OID } from '../x509/oids.js';
 import { type BuildState, buildPaths, DEFAULT_BUDGET, type PathBuildingBudget } from './build.js';
 import { CertificatePool, certificateId } from './pool.js';
 import type {
+  LimitCode,
   PathOutcome,
   PolicyInputs,
   RevocationMode,
@@ -54,7 +55,10 @@ export interface ValidateCertificateOptions {
    * again skips the cryptography (default true). Off, every validation verifies every signature.
    */
   signatureCache?: boolean;
-  /** Bounds on path building (default 16 deep, 64 paths, 2 000 steps). */
+  /**
+   * Bounds on path building and on signature verifications (default 16 deep, 64 paths, 2 000
+   * steps, 2 000 signature checks). A validation that reaches one is INDETERMINATE, never passed.
+   */
   budget?: Partial<PathBuildingBudget>;
   /** The target must allow one of these key usages when it has the extension (e.g. `nonRepudiation`). */
   keyUsage?: readonly KeyUsage[];
@@ -88,6 +92,11 @@ export interface CertificateValidationReport extends ValidationStatus {
   revocation: RevocationRecord[];
   /** How many candidate paths were tried. */
   pathsTried: number;
+  /**
+   * The limits the validation reached before it could decide (present only when one was): the
+   * report is then INDETERMINATE (or TOTAL_FAILED when a revocation was nevertheless proven).
+   */
+  limitsExceeded?: LimitCode[];
 }
 
 const NO_PATH: LocalizedMessage = {
@@ -125,7 +134,7 @@ export async function validateCertificate(
     revocationMode: options.revocation,
     useDeltaCrls: options.useDeltaCrls ?? true,
     cryptoPolicy: options.cryptoPolicy ?? defaultCryptoPolicy,
-    budget: { ...DEFAULT_BUDGET, ...options.budget },
+    budget: budgetOf(options),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.keyUsage ? { leafKeyUsage: options.keyUsage } : {}),
     ...(options.extendedKeyUsage ? { leafExtendedKeyUsage: options.extendedKeyUsage } : {}),
@@ -133,10 +142,15 @@ export async function validateCertificate(
     validateIssuerPath,
     issuersInProgress: new Set(),
     signatureCache: options.signatureCache ?? true,
-    signatureChecks: { count: 0, max: 2000 },
+    signatureChecks: { count: 0, max: budgetOf(options).maxSignatureChecks },
+    limitsExceeded: new Set(),
   };
   const { outcome, tried, state } = await firstPassingPath(options.certificate, ctx);
-  return report(options, outcome, tried, state);
+  return report(options, outcome, tried, state, [...ctx.limitsExceeded].sort());
+}
+
+function budgetOf(options: ValidateCertificateOptions): PathBuildingBudget {
+  return { ...DEFAULT_BUDGET, ...options.budget };
 }
 
 async function firstPassingPath(
@@ -151,7 +165,11 @@ async function firstPassingPath(
     const outcome = await validatePath(candidate.anchor, candidate.certs, ctx);
     if (!outcome.failure) return { outcome, tried, state };
     first ??= outcome;
+    // A spent signature budget decides nothing more: every further check would read as failed.
+    if (ctx.limitsExceeded.has('SIGNATURE_BUDGET_EXCEEDED')) break;
   }
+  // The search stopped at its budget without a path that passes: another path might have.
+  if (state.exhausted) ctx.limitsExceeded.add('PATH_BUILD_BUDGET_EXCEEDED');
   return { outcome: first, tried, state };
 }
 
@@ -184,6 +202,35 @@ async function validateIssuerPath(
   }
 }
 
+const LIMIT_TEXT: Record<LimitCode, { en: string; vi: string }> = {
+  PATH_BUILD_BUDGET_EXCEEDED: {
+    en: 'path building stopped at its budget before finding a path that validates',
+    vi: 'dừng tìm đường dẫn vì vượt giới hạn trước khi tìm được đường dẫn hợp lệ',
+  },
+  SIGNATURE_BUDGET_EXCEEDED: {
+    en: 'the budget of signature verifications was spent before the validation could decide',
+    vi: 'đã dùng hết giới hạn số lần kiểm tra chữ ký trước khi kết luận được',
+  },
+  CRL_ISSUER_DEPTH_EXCEEDED: {
+    en: 'the certification paths of CRL issuers nest deeper than kyso follows',
+    vi: 'đường dẫn chứng thực của các bên phát hành CRL lồng nhau quá sâu',
+  },
+};
+
+/** The check that names the limits a validation reached (INDETERMINATE: kyso could not decide). */
+function limitCheck(limits: LimitCode[], options: ValidateCertificateOptions): Check {
+  const budget = budgetOf(options);
+  const sizes = `${budget.maxPaths} paths, ${budget.maxSteps} steps, ${budget.maxSignatureChecks} signature checks`;
+  return {
+    id: 'validation-limits',
+    status: 'indeterminate',
+    message: {
+      en: `${limits.map((l) => `${l}: ${LIMIT_TEXT[l].en}`).join('; ')} (limits: ${sizes})`,
+      vi: `${limits.map((l) => `${l}: ${LIMIT_TEXT[l].vi}`).join('; ')} (giới hạn: ${sizes})`,
+    },
+  };
+}
+
 function describePath(outcome: PathOutcome): PathCertificate[] {
   const all = outcome.certs.length === 0 ? [outcome.anchor] : [outcome.anchor, ...outcome.certs];
   return all.map((c, i) => ({
@@ -201,11 +248,13 @@ function report(
   outcome: PathOutcome | undefined,
   tried: number,
   state: BuildState,
+  limits: LimitCode[],
 ): CertificateValidationReport {
   const base = {
     validationTime: options.validationTime.toISOString(),
     revocationMode: options.revocation,
     pathsTried: tried,
+    ...(limits.length > 0 ? { limitsExceeded: limits } : {}),
   };
   if (!outcome) {
     const budgetNote = state.exhausted
@@ -221,6 +270,7 @@ function report(
           status: 'failed',
           message: { en: NO_PATH.en + budgetNote.en, vi: NO_PATH.vi + budgetNote.vi },
         },
+        ...(limits.length > 0 ? [limitCheck(limits, options)] : []),
       ],
       path: [],
       userConstrainedPolicySet: [],
@@ -284,6 +334,17 @@ function report(
               },
             };
     checks.push(revocationCheck);
+  }
+  // Fail closed: a validation that reached a limit did not decide, unless a revocation was proven.
+  if (limits.length > 0 && subIndication !== 'REVOKED') {
+    indication = 'INDETERMINATE';
+    // A path passed but its revocation could not be decided; or no path passed and the search
+    // stopped early (another path might have); or the failure stands, now certainly INDETERMINATE.
+    if (!outcome.failure) subIndication = 'CERTIFICATE_CHAIN_GENERAL_FAILURE';
+    else if (limits.includes('PATH_BUILD_BUDGET_EXCEEDED')) subIndication = 'NO_CERTIFICATE_CHAIN_FOUND';
+    checks.unshift(limitCheck(limits, options));
+    const passed = checks.findIndex((c) => c.id === 'path-validation' && c.status === 'passed');
+    if (passed >= 0) checks.splice(passed, 1);
   }
   return {
     ...base,

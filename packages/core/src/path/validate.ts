@@ -170,12 +170,11 @@ async function validateStructure(
     return key.algorithm.oid === KEY_OIDS.dsa ? undefined : verifySigned(cert, key, ctx);
   });
   try {
+    // §6.1.3 (a)(1) and (a)(4) first, for the whole path: whether each certificate was signed by
+    // the key above it decides whether this is a path at all. A certificate of the right name and
+    // another key is no issuer, so it must not fail the path on its dates before its key is judged.
     for (let i = 0; i < n; i += 1) {
       const cert = certs[i]!;
-      const isLeaf = i === n - 1;
-      // The depth of this certificate in the policy tree (RFC's i, counting from 1).
-      const depth = i + 1;
-
       // §6.1.3 (a)(4): name chaining.
       if (cert.issuer.key !== workingIssuer.key) {
         return {
@@ -207,6 +206,24 @@ async function validateStructure(
           ),
         };
       }
+      // §6.1.4 (c)–(f): working issuer name and key (for the certificate below).
+      workingIssuer = cert.subject;
+      workingKey = cert.publicKey;
+      if (cert.publicKey.algorithm.oid === KEY_OIDS.dsa) {
+        // §6.1.4 (e): a DSA key without parameters inherits those of the key above it.
+        workingDsaParams = dsaParamsOf(cert) ?? workingDsaParams;
+      } else {
+        workingDsaParams = undefined;
+      }
+    }
+    const anchorFailure = anchorCheck(anchor, n, time, names);
+    if (anchorFailure) return { failure: anchorFailure };
+    for (let i = 0; i < n; i += 1) {
+      const cert = certs[i]!;
+      const isLeaf = i === n - 1;
+      // The depth of this certificate in the policy tree (RFC's i, counting from 1).
+      const depth = i + 1;
+
       // §6.1.3 (a)(2): validity.
       if (time < cert.notBefore) {
         return {
@@ -286,15 +303,6 @@ async function validateStructure(
             if (tree.empty) tree = null;
           }
         }
-        // §6.1.4 (c)–(f): working issuer name and key.
-        workingIssuer = cert.subject;
-        workingKey = cert.publicKey;
-        if (cert.publicKey.algorithm.oid === KEY_OIDS.dsa) {
-          // §6.1.4 (e): a DSA key without parameters inherits those of the key above it.
-          workingDsaParams = dsaParamsOf(cert) ?? workingDsaParams;
-        } else {
-          workingDsaParams = undefined;
-        }
         // §6.1.4 (g): name constraints.
         if (cert.extensions.nameConstraints) names.add(cert.extensions.nameConstraints);
         // §6.1.4 (h)–(j): counters.
@@ -366,6 +374,18 @@ async function validateStructure(
           ),
         };
       }
+      if (isLeaf && cert.extensions.nameConstraints && !cert.extensions.basicConstraints?.ca) {
+        // RFC 5280 §4.2.1.10: "The name constraints extension … MUST be used only in a CA certificate."
+        return {
+          failure: fail(
+            'end-entity-name-constraints',
+            'CHAIN_CONSTRAINTS_FAILURE',
+            i,
+            `${who(cert)} is an end-entity certificate with name constraints, which only a CA may carry`,
+            `${who(cert)} là chứng thư số thuê bao nhưng có ràng buộc tên, điều chỉ CA được phép`,
+          ),
+        };
+      }
       if (isLeaf) {
         // §6.1.5 (a)–(b).
         if (explicitPolicy > 0) explicitPolicy -= 1;
@@ -398,6 +418,64 @@ async function validateStructure(
     }
     throw error;
   }
+}
+
+/**
+ * The trust anchor's own contents, as RFC 5937 §2 lets a relying party apply them and as OpenSSL,
+ * Go and pyca do: its validity at the validation time (which the caller derives from a proof of
+ * existence, never simply "now", or every long-term document dies with its root), no critical
+ * extension kyso does not process, a CA by basicConstraints when it issues the path, and its name
+ * constraints over everything below it (added to `names`). Each failure names its rule.
+ */
+function anchorCheck(
+  anchor: Certificate,
+  n: number,
+  time: Date,
+  names: NameConstraintsState,
+): PathFailure | undefined {
+  if (time < anchor.notBefore) {
+    return fail(
+      'anchor-validity',
+      'NOT_YET_VALID',
+      -1,
+      `the trust anchor ${who(anchor)} is not valid before ${anchor.notBefore.toISOString()}`,
+      `chứng thư số gốc ${who(anchor)} chưa có hiệu lực trước ${anchor.notBefore.toISOString()}`,
+    );
+  }
+  if (time > anchor.notAfter) {
+    return fail(
+      'anchor-validity',
+      'OUT_OF_BOUNDS_NO_POE',
+      -1,
+      `the trust anchor ${who(anchor)} expired on ${anchor.notAfter.toISOString()}, before the validation time`,
+      `chứng thư số gốc ${who(anchor)} đã hết hạn ngày ${anchor.notAfter.toISOString()}, trước thời điểm kiểm tra`,
+    );
+  }
+  const unknown = anchor.extensions.other.filter((e) => e.critical && !PROCESSED.has(e.oid));
+  if (unknown.length > 0) {
+    const oids = unknown.map((e) => e.oid).join(', ');
+    return fail(
+      'anchor-critical-extensions',
+      'CHAIN_CONSTRAINTS_FAILURE',
+      -1,
+      `the trust anchor ${who(anchor)} has a critical extension kyso does not process: ${oids}`,
+      `chứng thư số gốc ${who(anchor)} có phần mở rộng bắt buộc (critical) không được hỗ trợ: ${oids}`,
+    );
+  }
+  if (n === 0) return undefined;
+  // A version 1 root has no extensions at all and stays usable; a root that says it is no CA is not.
+  const bc = anchor.extensions.basicConstraints;
+  if (bc ? !bc.ca : anchor.version === 3) {
+    return fail(
+      'anchor-basic-constraints',
+      'CHAIN_CONSTRAINTS_FAILURE',
+      -1,
+      `the trust anchor ${who(anchor)} is not a CA certificate (basicConstraints cA is not set)`,
+      `chứng thư số gốc ${who(anchor)} không phải chứng thư số của CA (basicConstraints không có cA)`,
+    );
+  }
+  if (anchor.extensions.nameConstraints) names.add(anchor.extensions.nameConstraints);
+  return undefined;
 }
 
 function policyFailure(cert: Certificate, i: number): PathFailure {

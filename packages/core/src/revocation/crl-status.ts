@@ -127,6 +127,7 @@ async function crlSignerOk(
     if (candidate === issuer || candidate === anchor || ctx.issuersInProgress.has(certificateId(candidate)))
       return true;
     if (ctx.depth >= 4) {
+      ctx.limitsExceeded.add('CRL_ISSUER_DEPTH_EXCEEDED');
       problems.push('CRL issuer paths nest too deeply');
       continue;
     }
@@ -142,10 +143,24 @@ async function crlSignerOk(
  * Whether a CRL speaks for the validation time: its nextUpdate must not be before it. A CRL issued
  * after the validation time is the best evidence there is (validating a signature made last year
  * with today's CRL), so a later thisUpdate is no reason to refuse it.
+ *
+ * A CRL without a cRLNumber, or with it critical, is discarded (RFC 5280 §5.2.3: "CRL issuers
+ * conforming to this profile MUST include this extension in all CRLs and MUST mark this
+ * extension as non-critical"): its place in the issuer's sequence of CRLs cannot be told, so it
+ * settles nothing. Without another CRL the status stays unknown (INDETERMINATE under hard-fail),
+ * never a failure of the chain.
  */
 function usableNow(crl: Crl, ctx: ValidationContext, problems: string[], label: string): boolean {
   if (crl.hasUnknownCriticalExtension) {
     problems.push(`a ${label} has a critical extension kyso does not process`);
+    return false;
+  }
+  if (crl.crlNumber === undefined) {
+    problems.push(`a ${label} has no CRL number (RFC 5280 §5.2.3) and is discarded`);
+    return false;
+  }
+  if (crl.crlNumberCritical) {
+    problems.push(`a ${label} marks its CRL number critical (RFC 5280 §5.2.3) and is discarded`);
     return false;
   }
   if (crl.nextUpdate && crl.nextUpdate < ctx.time) {

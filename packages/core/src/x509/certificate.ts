@@ -134,7 +134,8 @@ export function parseCertificateDer(der: Uint8Array): Certificate {
     };
   } catch (error) {
     if (isKysoError(error) && error.code === 'CERT_MALFORMED') throw error;
-    if (isKysoError(error) && error.code === 'ASN1_TOO_DEEP') throw error;
+    if (isKysoError(error) && (error.code === 'ASN1_TOO_DEEP' || error.code === 'ASN1_TOO_LARGE'))
+      throw error;
     throw certMalformed(error instanceof Error ? error.message : String(error), error);
   }
 }
@@ -172,7 +173,7 @@ export function parseCertificates(input: DerInput): Certificate[] {
   const out: Certificate[] = [];
   for (const der of derObjects(input, ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE', 'PKCS7'])) {
     const bundle = pkcs7Contents(der);
-    if (bundle) out.push(...bundle.certificates.map(parseCertificateDer));
+    if (bundle) for (const der of bundle.certificates) out.push(parseCertificateDer(der));
     else out.push(parseCertificateDer(der));
   }
   return out;
