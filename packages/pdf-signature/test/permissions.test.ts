@@ -78,7 +78,7 @@ describe('form filling after a signature', () => {
       expect(first(r).modifiedAfter, JSON.stringify(permissions)).toBe('allowed');
       expect(r.indication).toBe('TOTAL_PASSED');
       expect(why(r)).toBe(
-        'passed: changed after signing only as permitted: form field "NguoiNhan" was filled',
+        'passed: changed after signing only as permitted: form field "NguoiNhan" was filled (rule: form-filling)',
       );
     }
   });

@@ -101,6 +101,11 @@ export interface SignaturePermissions {
   certify?: 1 | 2 | 3;
   /** Lock fields with FieldMDP (the field's /Lock and the signature's /Reference). */
   lock?: { action: 'All' | 'Include' | 'Exclude'; fields?: string[] };
+  /**
+   * More objects (number → body) written in the signature's own revision, as a signer does when it
+   * sets the fields its lock names read-only.
+   */
+  alsoWrite?: Record<number, string>;
 }
 
 function writePlaceholder(
@@ -160,7 +165,7 @@ function writePlaceholder(
   } else {
     objects[3] = page.replace(/>>\s*$/, ` /Annots [${widgetNum} 0 R] >>`);
   }
-  const prepared = appendIncrementalUpdate(input, objects);
+  const prepared = appendIncrementalUpdate(input, { ...permissions.alsoWrite, ...objects });
   const pText = Buffer.from(prepared).toString('latin1');
   const contentsStart = pText.lastIndexOf('/Contents <') + '/Contents '.length;
   const contentsEnd = contentsStart + CONTENTS_BYTES * 2 + 2;

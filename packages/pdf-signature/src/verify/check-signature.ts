@@ -6,6 +6,7 @@ import {
   parseSignedData,
   type SignedData,
   type SignerInfo,
+  signerInfoCountProblem,
   type TimestampVerification,
   verifySignerInfo,
   verifyTimestampToken,
@@ -77,7 +78,8 @@ export async function checkSignatureCms(
     );
     return undefined;
   }
-  if (sd.signers.length !== 1) {
+  for (const warning of sd.warnings) note(report, 'cms', 'warning', { en: warning, vi: `CMS: ${warning}` });
+  if (signerInfoCountProblem(sd) !== undefined) {
     fail(
       report,
       'cms',
@@ -175,14 +177,18 @@ export async function checkSignatureCms(
       en: 'the signature has no signed attributes: it signs the content itself, and no signing-certificate attribute binds the certificate to it',
       vi: 'chữ ký không có thuộc tính được ký: chữ ký ký trực tiếp nội dung, không có thuộc tính signing-certificate gắn chứng thư số với chữ ký',
     });
-  } else if (!v.contentTypeMatches) {
+  } else if (v.contentType !== 'ok' || !v.attributesWellFormed) {
     fail(
       report,
       'cms',
       'FORMAT_FAILURE',
       'TOTAL_FAILED',
-      'the content-type attribute is missing or is not the signed content type, id-data (RFC 5652 §11.1)',
-      'thuộc tính content-type thiếu hoặc khác kiểu nội dung được ký, id-data (RFC 5652 §11.1)',
+      v.contentType !== 'ok'
+        ? `the content-type attribute is ${v.contentType === 'absent' ? 'missing' : 'not the signed content type'}: it must be id-data (RFC 5652 §11.1)`
+        : `the signed attributes are malformed: ${(signer.attributeProblems ?? []).join('; ')}`,
+      v.contentType !== 'ok'
+        ? 'thuộc tính content-type thiếu hoặc khác kiểu nội dung được ký, id-data (RFC 5652 §11.1)'
+        : 'các thuộc tính được ký bị sai định dạng (trùng lặp hoặc nhiều giá trị)',
     );
     return undefined;
   }
@@ -292,6 +298,8 @@ async function checkSignatureTimestamp(
     return drop(`it cannot be read (${(error as Error).message})`, 'không đọc được dấu thời gian');
   }
   if (!ts.imprintMatches || !ts.signatureValid || !ts.tsaCertificate)
+    return drop(ts.problems.join('; ') || 'it does not verify', 'dấu thời gian không hợp lệ');
+  if (!ts.valid && ts.tsaKeyUsageOk)
     return drop(ts.problems.join('; ') || 'it does not verify', 'dấu thời gian không hợp lệ');
   if (!ts.tsaKeyUsageOk)
     return drop(

@@ -1,4 +1,9 @@
-import { describeCertificate, type TimestampVerification, verifyTimestampToken } from '@kyso/core';
+import {
+  describeCertificate,
+  isKysoError,
+  type TimestampVerification,
+  verifyTimestampToken,
+} from '@kyso/core';
 import type { DigestName } from './digest.js';
 import { fail, note, type SignatureReport } from './report.js';
 
@@ -17,6 +22,17 @@ export async function checkDocumentTimestamp(
   try {
     ts = await verifyTimestampToken(token, digestOf);
   } catch (error) {
+    if (isKysoError(error) && error.code === 'ALGORITHM_UNSUPPORTED') {
+      fail(
+        report,
+        'timestamp',
+        'CRYPTO_CONSTRAINTS_FAILURE',
+        'INDETERMINATE',
+        `kyso cannot verify this document timestamp: ${error.message}`,
+        `kyso không kiểm tra được dấu thời gian này: ${error.messageVi}`,
+      );
+      return undefined;
+    }
     fail(
       report,
       'timestamp',
@@ -76,14 +92,18 @@ export async function checkDocumentTimestamp(
     en: 'the imprint and the TSA signature are correct',
     vi: 'giá trị băm và chữ ký của máy chủ dấu thời gian đúng',
   });
-  if (!ts.tsaKeyUsageOk) {
+  if (!ts.tsaKeyUsageOk || !ts.valid) {
     fail(
       report,
       'tsa-certificate',
       'CHAIN_CONSTRAINTS_FAILURE',
       'INDETERMINATE',
-      'the TSA certificate does not have timeStamping as its only, critical, extended key usage (RFC 3161 §2.3)',
-      'chứng thư số của máy chủ dấu thời gian không có mục đích sử dụng duy nhất timeStamping, đánh dấu critical (RFC 3161 §2.3)',
+      ts.tsaKeyUsageOk
+        ? `the timestamp token is not one kyso can accept: ${ts.problems.join('; ')}`
+        : 'the TSA certificate does not have timeStamping as its only, critical, extended key usage (RFC 3161 §2.3)',
+      ts.tsaKeyUsageOk
+        ? 'token dấu thời gian không hợp lệ (thiếu định danh chứng thư số ESS khớp hoặc kiểu nội dung sai)'
+        : 'chứng thư số của máy chủ dấu thời gian không có mục đích sử dụng duy nhất timeStamping, đánh dấu critical (RFC 3161 §2.3)',
     );
     return undefined;
   }

@@ -3,11 +3,14 @@ import type { PdfDocument } from '../reader/document.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
 import {
   describePermissions,
+  type FieldLock,
   type FormNode,
   formNodes,
   isLocked,
   type ModificationPermissions,
   permissionsOf,
+  readLock,
+  signatureLock,
 } from './permissions.js';
 import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
 
@@ -359,6 +362,36 @@ function analyse(
     return annotated;
   };
   const extensionsTerritory = territoryOf('Extensions');
+  let defaultResources: Set<number> | undefined;
+  const inDefaultResources = (n: number) => {
+    defaultResources ??= formDefaultResources(before, beforeCatalogNum, referrers);
+    return defaultResources.has(n);
+  };
+  const finalForm = doc.deref(doc.catalog().get('AcroForm'));
+  // With /NeedAppearances true a viewer redraws fields from the default resources: then they show.
+  const needAppearances =
+    finalForm instanceof PdfDict && doc.deref(finalForm.get('NeedAppearances')) === true;
+  /** The fields that signatures added after this one lock (their /Lock, or their FieldMDP). */
+  let laterLocks: FieldLock[] | undefined;
+  const lockedLater = (name: string) => {
+    laterLocks ??= [...kinds]
+      .flatMap(([n, kind]) => {
+        const v = doc.resolve(new PdfRef(n, 0));
+        if (!(v instanceof PdfDict)) return [];
+        if (kind === 'signature') return [signatureLock(doc, v)];
+        if (kind === 'signature-field' && !before.has(n)) return [readLock(doc, v.get('Lock')).lock];
+        return [];
+      })
+      .filter((l): l is FieldLock => l !== null);
+    return laterLocks.some((l) => isLocked(l, name));
+  };
+  /** Whether a field's /Ff changed only by gaining ReadOnly (bit 1), as a later signer's lock sets it. */
+  const readOnlyAdded = (old: PdfDict, now: PdfDict) => {
+    const was = before.deref(old.get('Ff'));
+    const is = doc.deref(now.get('Ff'));
+    const a = typeof was === 'number' ? was : 0;
+    return typeof is === 'number' && (is | 1) === is && (a | 1) === is;
+  };
   for (const num of freed) {
     if (!before.has(num) || dssTerritory.has(num)) continue;
     if (permissions.docMdp === 3 && !form.has(num) && isAnnotation(before.resolve(new PdfRef(num, 0))))
@@ -383,10 +416,15 @@ function analyse(
     }
     if (kinds.has(num)) {
       if (!before.has(num) && referrers().has(num)) {
-        reject(
-          'reference-redirect',
-          `the signed revision already referred to object ${num}, which a later update defines as a signature part`,
-        );
+        // A catalog signed with /DSS naming an object never written: filling it with a DSS adds
+        // validation data and shows nothing (Acrobat and others leave such dangling references).
+        if (kinds.get(num) === 'dss' && onlyCatalogDss(before, beforeCatalogNum, num, referrers()))
+          permit('validation-data', `the DSS the signed catalog already named (object ${num}) was written`);
+        else
+          reject(
+            'reference-redirect',
+            `the signed revision already referred to object ${num}, which a later update defines as a signature part`,
+          );
       } else if (before.has(num) && kinds.get(num) === 'signature-field') {
         // An existing, empty signature field may receive its value and appearance — if nothing
         // but the form and its page reach it (else the change shows somewhere unchecked).
@@ -404,7 +442,11 @@ function analyse(
             `signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
           );
         if (old instanceof PdfDict && now instanceof PdfDict) {
-          const keys = changedKeys(old, now).filter((k) => !['V', 'AP', 'AS', 'F', 'M'].includes(k));
+          const keys = changedKeys(old, now).filter(
+            (k) =>
+              !['V', 'AP', 'AS', 'F', 'M'].includes(k) &&
+              !(k === 'Ff' && node && readOnlyAdded(old, now) && lockedLater(node.name)),
+          );
           if (old.get('V') !== undefined && !same(old.get('V'), now.get('V')))
             reject('later-signature', `signature field ${num} already had a value and it was replaced`);
           else if (keys.length > 0)
@@ -429,6 +471,15 @@ function analyse(
     }
     // Long-term validation data of the signed revision may be updated, extended or replaced.
     if (dssTerritory.has(num)) continue;
+    if (inDefaultResources(num)) {
+      if (needAppearances)
+        reject(
+          'form-default-resources',
+          `the form's default resources (object ${num}) changed while viewers are told to redraw fields from them (/NeedAppearances)`,
+        );
+      else permit('form-default-resources', `the form's default resources (object ${num}) were filled in`);
+      continue;
+    }
     const old = before.resolve(new PdfRef(num, 0));
     const now = doc.resolve(new PdfRef(num, 0));
     if (structure.has(num)) {
@@ -497,7 +548,19 @@ function analyse(
     const node = form.get(num);
     if (node && !node.signature) {
       // Form filling: a field's value, its widgets' appearance and state; nothing else of either.
-      const other = keys.filter((k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3));
+      // A later signer's lock sets ReadOnly on the fields it locks (ISO 32000-2 §12.7.5.5): that
+      // changes nothing shown, and is allowed on exactly those fields.
+      const readOnly = keys.includes('Ff') && readOnlyAdded(old, now) && lockedLater(node.name);
+      const fillKeys = keys.filter((k) => !(k === 'Ff' && readOnly));
+      if (readOnly)
+        permit(
+          'lock-read-only',
+          `form field "${node.name}" was made read-only by the lock of a later signature`,
+        );
+      if (fillKeys.length === 0) continue;
+      const other = fillKeys.filter(
+        (k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3),
+      );
       const refusal = fillRefusal(node, permissions);
       if (refusal) reject(permissions.docMdp === 1 ? 'docmdp-no-changes' : 'field-lock', refusal);
       else if (other.length > 0)
@@ -592,10 +655,31 @@ function exclusiveTerritory(
   referrers: () => ReferrerIndex,
 ): Set<number> {
   const catalog = before.resolve(new PdfRef(catalogNum, 0));
+  if (!(catalog instanceof PdfDict)) return new Set();
+  return territory(
+    before,
+    { num: catalogNum, value: catalog.get(key) },
+    (n) => [...catalog.map].some(([k, v]) => k !== key && holdsRef(v, n)),
+    referrers,
+  );
+}
+
+/**
+ * Objects of the signed revision reachable from `holder.value` (a value of object `holder.num`)
+ * that nothing else uses: every referrer is inside the set, or the holder through that value
+ * alone (`elsewhere(n)` says whether the holder also names `n` some other way).
+ */
+function territory(
+  before: PdfDocument,
+  holder: { num: number; value: PdfValue | undefined },
+  elsewhere: (n: number) => boolean,
+  referrers: () => ReferrerIndex,
+): Set<number> {
   const reach = new Set<number>();
-  // Without the key there is nothing to find, and no need to index every object's references.
-  if (!(catalog instanceof PdfDict) || catalog.get(key) === undefined) return reach;
-  const stack: (PdfValue | undefined)[] = [catalog.get(key)];
+  // Without the value there is nothing to find, and no need to index every object's references.
+  if (holder.value === undefined) return reach;
+  const catalogNum = holder.num;
+  const stack: (PdfValue | undefined)[] = [holder.value];
   while (stack.length > 0 && reach.size < 200_000) {
     const v = stack.pop();
     if (v instanceof PdfRef) {
@@ -606,13 +690,12 @@ function exclusiveTerritory(
     else if (v instanceof PdfDict) stack.push(...v.map.values());
     else if (v instanceof PdfStream) stack.push(...v.dict.map.values());
   }
-  const viaOtherKey = (n: number) => [...catalog.map].some(([k, v]) => k !== key && holdsRef(v, n));
   // Drop what something outside also uses, until nothing more drops.
   for (let dropped = true; dropped; ) {
     dropped = false;
     for (const n of reach) {
       for (const r of referrers().get(n)) {
-        if (reach.has(r) || (r === catalogNum && !viaOtherKey(n))) continue;
+        if (reach.has(r) || (r === catalogNum && !elsewhere(n))) continue;
         reach.delete(n);
         dropped = true;
         break;
@@ -620,6 +703,47 @@ function exclusiveTerritory(
     }
   }
   return reach;
+}
+
+/** Whether the catalog's /DSS is the only reference the signed revision has to object `num`. */
+function onlyCatalogDss(
+  before: PdfDocument,
+  catalogNum: number | undefined,
+  num: number,
+  referrers: ReferrerIndex,
+): boolean {
+  if (catalogNum === undefined) return false;
+  const catalog = before.resolve(new PdfRef(catalogNum, 0));
+  if (!(catalog instanceof PdfDict) || refNum(catalog.get('DSS')) !== num) return false;
+  if ([...catalog.map].some(([k, v]) => k !== 'DSS' && holdsRef(v, num))) return false;
+  return referrers.get(num).every((r) => r === catalogNum);
+}
+
+/**
+ * The objects only the form's default resources (/DR) use in the signed revision: fonts and
+ * encodings viewers use to draw fields that have no appearance of their own.
+ */
+function formDefaultResources(
+  before: PdfDocument,
+  catalogNum: number | undefined,
+  referrers: () => ReferrerIndex,
+): Set<number> {
+  if (catalogNum === undefined) return new Set();
+  const catalog = before.resolve(new PdfRef(catalogNum, 0));
+  if (!(catalog instanceof PdfDict)) return new Set();
+  const formRef = catalog.get('AcroForm');
+  const form = before.deref(formRef);
+  if (!(form instanceof PdfDict) || form.get('DR') === undefined) return new Set();
+  const elsewhereInForm = (n: number) => [...form.map].some(([k, v]) => k !== 'DR' && holdsRef(v, n));
+  if (formRef instanceof PdfRef)
+    return territory(before, { num: formRef.num, value: form.get('DR') }, elsewhereInForm, referrers);
+  // A form written inline in the catalog: the catalog holds the /DR, through /AcroForm only.
+  return territory(
+    before,
+    { num: catalogNum, value: form.get('DR') },
+    (n) => elsewhereInForm(n) || [...catalog.map].some(([k, v]) => k !== 'AcroForm' && holdsRef(v, n)),
+    referrers,
+  );
 }
 
 /** What part of the logical structure (§14.7) an object of the signed revision is. */

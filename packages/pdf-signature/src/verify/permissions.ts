@@ -103,23 +103,36 @@ function docMdpLevel(before: PdfDocument): 1 | 2 | 3 | null {
   return 2;
 }
 
+/** A FieldMDP transform's parameters (or a field's /Lock): the fields it locks, and the /P it sets. */
+export function readLock(
+  doc: PdfDocument,
+  params: PdfValue | undefined,
+): { lock: FieldLock | null; p: 1 | 2 | 3 | null } {
+  const d = doc.deref(params);
+  if (!(d instanceof PdfDict)) return { lock: null, p: null };
+  const p = d.get('P') === undefined ? null : level(doc.deref(d.get('P')));
+  const action = d.name('Action');
+  if (action !== 'All' && action !== 'Include' && action !== 'Exclude') return { lock: null, p };
+  const list = doc.deref(d.get('Fields'));
+  const fields = Array.isArray(list)
+    ? list.map((f) => doc.deref(f)).flatMap((f) => (f instanceof PdfString ? [f.text()] : []))
+    : [];
+  return { lock: { action, fields }, p };
+}
+
+/** The fields a signature dictionary's FieldMDP reference locks, or null. */
+export function signatureLock(doc: PdfDocument, dictionary: PdfValue | undefined): FieldLock | null {
+  for (const ref of references(doc, dictionary))
+    if (ref.name('TransformMethod') === 'FieldMDP') return readLock(doc, ref.get('TransformParams')).lock;
+  return null;
+}
+
 /** This signature's FieldMDP: the fields it locks, and the /P it sets, if any. */
 function fieldMdp(
   before: PdfDocument,
   signature: { dictionary: number | null; field: number | null },
 ): { lock: FieldLock | null; p: 1 | 2 | 3 | null } {
-  const read = (params: PdfValue | undefined): { lock: FieldLock | null; p: 1 | 2 | 3 | null } => {
-    const d = before.deref(params);
-    if (!(d instanceof PdfDict)) return { lock: null, p: null };
-    const p = d.get('P') === undefined ? null : level(before.deref(d.get('P')));
-    const action = d.name('Action');
-    if (action !== 'All' && action !== 'Include' && action !== 'Exclude') return { lock: null, p };
-    const list = before.deref(d.get('Fields'));
-    const fields = Array.isArray(list)
-      ? list.map((f) => before.deref(f)).flatMap((f) => (f instanceof PdfString ? [f.text()] : []))
-      : [];
-    return { lock: { action, fields }, p };
-  };
+  const read = (params: PdfValue | undefined) => readLock(before, params);
   if (signature.dictionary !== null) {
     for (const ref of references(before, new PdfRef(signature.dictionary, 0)))
       if (ref.name('TransformMethod') === 'FieldMDP') return read(ref.get('TransformParams'));

@@ -337,6 +337,7 @@ async function validatePaths(
     const proof = earlierProof(own, later);
     const archived = parsedEvidence(intact.signer.archivedRevocation ?? { crls: [], ocspResponses: [] });
     const sd = intact.signedData;
+    const inCms = parsedEvidence({ crls: [], ocspResponses: sd.ocspResponses });
     const chain = await validateWithProof(
       (time) =>
         validateCertificate({
@@ -344,7 +345,7 @@ async function validatePaths(
           trustAnchors: options.trustAnchors,
           intermediates: [...sd.certificates, ...dss.certificates],
           crls: [...sd.crls, ...archived.crls, ...dss.crls, ...(options.crls ?? [])],
-          ocspResponses: [...archived.ocspResponses, ...dss.ocspResponses],
+          ocspResponses: [...archived.ocspResponses, ...inCms.ocspResponses, ...dss.ocspResponses],
           validationTime: time,
           revocation: options.revocation ?? 'hard-fail',
           keyUsage: ['digitalSignature', 'nonRepudiation'],
@@ -382,7 +383,8 @@ function judgeChangesAfter(entry: Entry): void {
       status: 'failed',
       message: { en: `changed after signing: ${reasons}`, vi: `văn bản bị thay đổi sau khi ký: ${reasons}` },
     });
-    if (report.indication === 'TOTAL_PASSED') {
+    // Changed after signing is a format failure (EN 319 102-1 §5.2.2), whatever the path said.
+    if (report.indication !== 'TOTAL_FAILED') {
       report.indication = 'TOTAL_FAILED';
       report.subIndication = 'FORMAT_FAILURE';
     }
@@ -465,7 +467,7 @@ function failBeforeBrokenLaterSignatures(entries: Entry[], doc: PdfDocument): vo
         vi: `văn bản bị thay đổi sau khi ký bởi một lần cập nhật có chữ ký số thứ ${broken.report.index} không hợp lệ`,
       },
     });
-    if (s.indication === 'TOTAL_PASSED') {
+    if (s.indication !== 'TOTAL_FAILED') {
       s.indication = 'TOTAL_FAILED';
       s.subIndication = 'FORMAT_FAILURE';
     }

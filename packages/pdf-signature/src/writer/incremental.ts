@@ -65,6 +65,15 @@ export class IncrementalUpdate {
       throw new PdfError('PDF_MALFORMED', 'the document given was not read from these bytes', {
         messageVi: 'tài liệu đã cho không được đọc từ các byte này',
       });
+    if (this.document.reconstruction)
+      throw new PdfError(
+        'PDF_XREF_BROKEN',
+        `the file's cross-reference data is damaged (${this.document.reconstruction.reason}); kyso appends only to a sound file, since a new revision must chain to the one before it`,
+        {
+          messageVi:
+            'bảng tham chiếu chéo của tệp bị hỏng; kyso chỉ ghi thêm vào tệp nguyên vẹn, vì phiên bản mới phải nối tiếp phiên bản trước',
+        },
+      );
     if (this.document.trailer.get('Encrypt') !== undefined && this.document.trailer.get('Encrypt') !== null)
       throw new PdfError('PDF_ENCRYPTED', 'the PDF is encrypted; kyso signs unencrypted documents', {
         messageVi: 'tệp PDF được mã hóa; kyso chỉ ký tệp không mã hóa',
