@@ -1,5 +1,6 @@
 /**
- * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories, and
+ * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories, a CRL
+ * cache directory for offline verification (`updateCrlCache`, `loadCrlCache`), and
  * node:crypto signature verification (`useNodeCrypto`). Everything
  * else in core is browser-safe and lives in the root entry.
  *
@@ -8,6 +9,10 @@
 import { constants, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+export type { CrlCacheEntry, CrlCacheUpdate, UpdateCrlCacheOptions } from './crl-cache.js';
+export { crlUrlsOf, loadCrlCache, readCrlCacheIndex, updateCrlCache } from './crl-cache.js';
+
 import { setNativeVerifier } from './crypto/verify.js';
 import { KysoError } from './errors.js';
 import { toHex } from './lib/bytes.js';

@@ -14,7 +14,12 @@ export type { CertificateEvaluation, CertificateFacts, EvaluateOptions, Reason }
 export { evaluateCertificate } from './certificate.js';
 export type { IsoDate } from './dates.js';
 export { addDays, daysBetween, parseIsoDate, vietnamDate } from './dates.js';
-export type { DocumentDecision, DocumentFacts, DocumentVerification } from './documents.js';
+export type {
+  DocumentDecision,
+  DocumentFacts,
+  DocumentVerification,
+  IncomingDocumentOptions,
+} from './documents.js';
 export { evaluateIncomingDocument, evaluateOutgoingDocument } from './documents.js';
 export type { RulesErrorCode } from './errors.js';
 export { RulesError } from './errors.js';
