@@ -27,6 +27,9 @@ export function entriesFromExports(packageDir: string): Record<string, string> {
 /**
  * The one tsup set-up of every package: ESM + CJS + types for each entry of the exports map (and
  * each `bin`), for Node 20. `overrides` adds package-specific options.
+ *
+ * Source maps carry line mappings only, never the sources themselves (`sourcesContent`): a stack
+ * trace still names `src/…` files and lines, and the tarball does not ship the code twice.
  */
 export function kysoTsupConfig(overrides: Options = {}) {
   return defineConfig({
@@ -36,6 +39,9 @@ export function kysoTsupConfig(overrides: Options = {}) {
     clean: true,
     sourcemap: true,
     target: 'node20',
+    esbuildOptions(options) {
+      options.sourcesContent = false;
+    },
     ...overrides,
   });
 }

@@ -1,21 +1,29 @@
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { isKysoError } from '@kyso/core';
 import { certDescribe, certVerify } from './commands/cert.js';
 import { demo } from './commands/demo.js';
 import { rules } from './commands/rules.js';
 import { token } from './commands/token.js';
+import { trust } from './commands/trust.js';
 import { verify } from './commands/verify.js';
 import { type CliIo, EXIT, pickLang, processIo, UsageError } from './io.js';
 
-const VERSION = '0.0.0';
+// The package's own version: `../package.json` from `src/` and from `dist/` alike.
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 const HELP = `kyso — ký số và kiểm tra chữ ký số chuyên dùng công vụ / sign and verify Vietnamese public-service signatures
 
 Cách dùng / Usage:
   kyso demo [--json] [--keep] [--lang vi|en]   tạo PKI thử nghiệm và in chuỗi chứng thư / build the test PKI and print its chain
   kyso verify <file.pdf|dir>... (--trust <file|dir>... | --profile vn-gov|vn-public) [--crl <file|dir>...]
-       [--at <ISO time>] [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
+       [--at <ISO time>] [--revocation hard-fail|soft-fail|none] [--offline] [--json | --json-array]
+       [--crl-cache <dir>] [--jobs <n>] [--lang vi|en]
                                                kiểm tra chữ ký số trên PDF / verify the signatures of PDFs
+                                               (--json: một dòng JSON mỗi tệp / one JSON line per file)
+  kyso trust update --cache <dir> (--profile vn-gov|vn-public | --trust <file|dir>...) [--tsa <cert>...]
+       [--cert <cert>...] [--json] [--lang vi|en]
+                                               tải CRL về thư mục để kiểm tra ngoại tuyến / fetch CRLs for offline use
   kyso cert verify <cert> (--trust <file|dir>... | --profile vn-gov|vn-public)
        [--intermediate <file|dir>...] [--crl <file|dir>...] [--at <ISO time>]
        [--policy <oid>...] [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]
@@ -50,7 +58,8 @@ Cách dùng / Usage:
   kyso --version
   kyso --help
 
-Mã thoát / Exit codes: 0 đạt / passed, 1 không đạt / failed, 2 đầu vào không dùng được / unusable input
+Mã thoát / Exit codes: 0 đạt / passed, 1 có tệp không đạt hoặc không đọc được / a document failed or
+  could not be read, 2 gọi sai hoặc đầu vào không dùng được / called wrong or unusable input
 `;
 
 /**
@@ -91,6 +100,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return await rules(rest, io);
       case 'token':
         return await token(rest, io);
+      case 'trust':
+        return await trust(rest, io);
       case 'verify':
         return await verify(rest, io);
       default:

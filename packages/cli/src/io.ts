@@ -7,6 +7,8 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
   /** Asks for a secret on the terminal without echoing it; absent when there is no terminal. */
   promptSecret?: (question: string) => Promise<string>;
+  /** Standard error is a terminal: progress lines are written there only then (default false). */
+  stderrIsTTY?: boolean;
 }
 
 /** The process's own streams. */
@@ -20,6 +22,7 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks).toString('utf8');
   },
   ...(process.stdin.isTTY ? { promptSecret } : {}),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 /** Reads a line from the terminal with echo off (the PIN is never shown). */

@@ -27,10 +27,31 @@ describe('kyso token', () => {
   it('list --json gives the tokens with label, serial and PIN flags', async () => {
     const c = capture({});
     expect(await runCli(['token', 'list', '--json'], c.io)).toBe(0);
-    const list = JSON.parse(c.out());
+    const { module, tokens: list } = JSON.parse(c.out());
+    expect(module).toMatchObject({ path: token.modulePath, source: 'env' });
+    expect(module.tried).toEqual([
+      { path: token.modulePath, source: 'env', loaded: true, tokensPresent: list.length, error: null },
+    ]);
     const t = list.find((x: { label: string }) => x.label === 'kyso-test');
     expect(t).toMatchObject({ label: 'kyso-test', pin: { locked: false, finalTry: false, countLow: false } });
     expect(typeof t.serial).toBe('string');
+  });
+
+  it('list says which module it loaded, how it was chosen, and what it found', async () => {
+    const c = capture({});
+    expect(await runCli(['token', 'list'], c.io)).toBe(0);
+    expect(c.out()).toContain(`Thư viện PKCS#11: ${token.modulePath} (chỉ định bằng KYSO_PKCS11_MODULE)`);
+    expect(c.out()).toMatch(/Tìm thấy \d+ thiết bị\./);
+    const en = capture({});
+    expect(await runCli(['token', 'list', '--lang', 'en'], en.io)).toBe(0);
+    expect(en.out()).toContain(`PKCS#11 module: ${token.modulePath} (given by KYSO_PKCS11_MODULE)`);
+    expect(en.out()).not.toMatch(/Thư viện|thiết bị/);
+  });
+
+  it('list without a module named discovers one and says so', async () => {
+    const c = captureIo({});
+    expect(await runCli(['token', 'list', '--lang', 'en'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/PKCS#11 module: \S+ \(found by discovery\)/);
   });
 
   it('status names the PIN state', async () => {

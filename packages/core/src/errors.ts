@@ -9,6 +9,8 @@ const MARKER = Symbol.for('kyso.error');
 /** Every stable error code `@kyso/core` throws. Other packages add their own codes. */
 export type CoreErrorCode =
   | 'INPUT_INVALID'
+  | 'OPTION_INVALID'
+  | 'CRL_CACHE_INVALID'
   | 'ASN1_MALFORMED'
   | 'ASN1_TOO_DEEP'
   | 'ASN1_TOO_LARGE'

@@ -64,6 +64,26 @@ export type { SignatureCheck } from './crypto/verify.js';
 export { verifySignature } from './crypto/verify.js';
 export type { CoreErrorCode, KysoErrorOptions } from './errors.js';
 export { isKysoError, KysoError } from './errors.js';
+export {
+  checkCertificate,
+  checkCertificateList,
+  checkDate,
+  checkOptionalBoolean,
+  checkOptionalCertificateList,
+  checkOptionalCrlList,
+  checkOptionalDate,
+  checkOptionalFunction,
+  checkOptionalPositiveNumber,
+  checkOptionalStringList,
+  checkOptionalTransport,
+  checkOptionsObject,
+  checkRevocationMode,
+  checkTrustAnchors,
+  checkValidateCertificateOptions,
+  DEFAULT_REVOCATION_MODE,
+  OptionError,
+  REVOCATION_MODES,
+} from './lib/options.js';
 export type { PathBuildingBudget } from './path/build.js';
 export type { PolicyInputs, RevocationMode, RevocationRecord } from './path/types.js';
 export type {

@@ -1,7 +1,8 @@
 /**
- * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories,
- * node:crypto signature verification (`useNodeCrypto`), and software-key signers (PKCS#8 and
- * PKCS#12: 3DES and RC2, which old PKCS#12 files use, are not in WebCrypto). Everything
+ * `@kyso/core/node`: helpers that read certificates and CRLs from files and directories, a CRL
+ * cache directory for offline verification (`updateCrlCache`, `loadCrlCache`), node:crypto
+ * signature verification (`useNodeCrypto`), and software-key signers (PKCS#8 and PKCS#12: 3DES
+ * and RC2, which old PKCS#12 files use, are not in WebCrypto). Everything
  * else in core is browser-safe and lives in the root entry.
  *
  * @packageDocumentation
@@ -9,6 +10,10 @@
 import { constants, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+export type { CrlCacheEntry, CrlCacheUpdate, UpdateCrlCacheOptions } from './crl-cache.js';
+export { crlUrlsOf, loadCrlCache, readCrlCacheIndex, updateCrlCache } from './crl-cache.js';
+
 import { setNativeVerifier } from './crypto/verify.js';
 import { KysoError } from './errors.js';
 import { toHex } from './lib/bytes.js';

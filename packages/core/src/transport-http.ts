@@ -1,4 +1,11 @@
 import { KysoError } from './errors.js';
+import {
+  checkOptionalFunction,
+  checkOptionalPositiveNumber,
+  checkOptionalTransport,
+  checkOptionsObject,
+} from './lib/options.js';
+import { networkVi } from './lib/problems-vi.js';
 import type { Transport, TransportRequest } from './transport.js';
 
 /** Options of {@link createHttpTransport}. */
@@ -14,8 +21,14 @@ export interface HttpTransportOptions {
 /**
  * A Transport over `fetch` (Node 20 and browsers): http and https only, a timeout on the whole
  * exchange, and a size limit enforced while the body streams in.
+ *
+ * @throws OptionError `OPTION_INVALID` naming an option that is not a positive number or a function.
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  checkOptionsObject(options, 'createHttpTransport');
+  checkOptionalPositiveNumber(options.timeoutMs, 'timeoutMs');
+  checkOptionalPositiveNumber(options.maxBytes, 'maxBytes');
+  checkOptionalFunction(options.fetch, 'fetch');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -57,7 +70,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           });
         }
         if (error instanceof KysoError) throw error;
-        throw failed(request, error instanceof Error ? error.message : String(error), error);
+        throw failed(request, networkReason(error), error);
       } finally {
         clearTimeout(timer);
       }
@@ -96,8 +109,28 @@ async function readLimited(
 function failed(request: TransportRequest, why: string, cause?: unknown): KysoError {
   return new KysoError('TRANSPORT_FAILED', `fetching ${request.url} failed: ${why}`, {
     cause,
-    messageVi: `tải ${request.url} thất bại: ${why}`,
+    messageVi: `tải ${request.url} thất bại: ${networkVi(why)}`,
   });
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ECONNRESET: 'connection reset',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'network unreachable',
+};
+
+/**
+ * What went wrong under `fetch`: undici says only "fetch failed" and puts the system error in
+ * `cause`; name it (`connection refused (ECONNREFUSED)`).
+ */
+function networkReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code !== 'string') return message;
+  return `${SYSTEM_ERRORS[code] ?? message} (${code})`;
 }
 
 function tooLarge(request: TransportRequest, maxBytes: number): KysoError {
@@ -121,6 +154,12 @@ export interface CachingTransportOptions {
  * never cached: OCSP requests carry nonces. Concurrent requests for one URL share one fetch.
  */
 export function createCachingTransport(inner: Transport, options: CachingTransportOptions = {}): Transport {
+  checkOptionalTransport(inner, 'inner');
+  if (inner === undefined) checkOptionalTransport(null, 'inner');
+  checkOptionsObject(options, 'createCachingTransport');
+  checkOptionalPositiveNumber(options.ttlMs, 'ttlMs');
+  checkOptionalPositiveNumber(options.maxEntries, 'maxEntries');
+  checkOptionalFunction(options.now, 'now');
   const ttl = options.ttlMs ?? 3_600_000;
   const max = options.maxEntries ?? 256;
   const now = options.now ?? Date.now;

@@ -2,6 +2,7 @@ import { type AppliedAssumption, applyAssumptions } from './assumptions.js';
 import { addWorkingDays } from './calendar/holidays.js';
 import type { Reason } from './certificate.js';
 import { addDays, parseIsoDate, vietnamDate } from './dates.js';
+import { RulesError } from './errors.js';
 import { citationOf, parseProvince, ruleForCheck, rulesAt } from './rules/registry.js';
 import type { ProvinceId, RuleRecord } from './rules/types.js';
 
@@ -24,6 +25,11 @@ export interface DocumentVerification {
     /** ISO 8601 time. */
     signingTime: string | null;
     modifiedAfter: 'none' | 'allowed' | 'disallowed';
+    /**
+     * The checks that led to the indication, as the report carries them (optional). With them, a
+     * signature whose status waits only on revocation is told apart from one that failed elsewhere.
+     */
+    checks?: readonly { id: string; status: string }[];
   }[];
 }
 
@@ -42,14 +48,76 @@ export interface DocumentFacts {
   sender?: string;
 }
 
-/** The decision on a document. */
+/**
+ * The decision on a document. `hold` (incoming only): every signature is intact and its chain
+ * trusted, but the revocation status of some could not be checked yet (INDETERMINATE/TRY_LATER, an
+ * OCSP or CRL outage); the document is neither accepted nor sent back, and verification is run
+ * again at {@link DocumentDecision.retry}.
+ */
 export interface DocumentDecision {
-  decision: 'accept' | 'reject' | 'out-of-scope';
+  decision: 'accept' | 'reject' | 'hold' | 'out-of-scope';
   reasons: Reason[];
-  /** For a rejection, the notice to the sender, in Vietnamese. */
+  /** For a rejection, the notice to the sender, in Vietnamese; null otherwise. */
   notice: string | null;
   /** The date by which receipt must be acknowledged (incoming) or the document sent (outgoing). */
   deadline: string | null;
+  /**
+   * For `hold`: when to verify again (`at`, an ISO 8601 instant: `receivedAt` plus
+   * `retryAfterMinutes`, or null when the receipt time is not known) and the day by which a decision
+   * is due (`by`, the acknowledgement deadline). Null for every other decision.
+   */
+  retry?: { at: string | null; by: string } | null;
+}
+
+/** Options of {@link evaluateIncomingDocument}. */
+export interface IncomingDocumentOptions {
+  /** The date of the evaluation, `YYYY-MM-DD` (required: nothing reads the clock). */
+  at: string;
+  /** A province id (see `PROVINCES`); omitted, the national baseline alone. */
+  province?: string;
+  /** For a `hold`: minutes after the receipt time to verify again (default 60). */
+  retryAfterMinutes?: number;
+}
+
+/** How one signature stands, for the decision and for the notice. */
+type SignatureStanding = 'valid' | 'revocation-pending' | 'invalid';
+
+/**
+ * A signature whose only open question is revocation: INDETERMINATE/TRY_LATER, nothing disallowed
+ * changed after it, and (when the report's checks are given) every other check passed.
+ */
+function standingOf(s: DocumentVerification['signatures'][number]): SignatureStanding {
+  if (s.indication === 'TOTAL_PASSED') return 'valid';
+  if (s.indication !== 'INDETERMINATE' || s.subIndication !== 'TRY_LATER' || s.modifiedAfter === 'disallowed')
+    return 'invalid';
+  const others = (s.checks ?? []).filter((c) => !/(^|:)revocation$/.test(c.id));
+  return others.every((c) => c.status === 'passed' || c.status === 'warning' || c.status === 'skipped')
+    ? 'revocation-pending'
+    : 'invalid';
+}
+
+const ROLE_VI: Record<string, string> = {
+  personal: 'người có thẩm quyền',
+  organisation: 'cơ quan, tổ chức',
+  device: 'thiết bị, dịch vụ',
+  ca: 'tổ chức cung cấp dịch vụ chứng thực',
+};
+
+/** One line per signature, saying truthfully how it stands (Vietnamese, for the notice). */
+function signatureLineVi(s: DocumentVerification['signatures'][number]): string {
+  const who = [s.signer.commonName ?? 'không rõ người ký', s.signer.kind ? ROLE_VI[s.signer.kind] : null]
+    .filter(Boolean)
+    .join(', ');
+  const head = `Chữ ký số thứ ${s.index} (${who})`;
+  const changed = s.modifiedAfter === 'disallowed' ? '; văn bản bị sửa đổi sau chữ ký này' : '';
+  switch (standingOf(s)) {
+    case 'valid':
+      return `${head}: hợp lệ${changed}.`;
+    case 'revocation-pending':
+      return `${head}: nguyên vẹn, chứng thư số được tin cậy; chưa kiểm tra được tình trạng thu hồi${changed}.`;
+    default:
+      return `${head}: không hợp lệ${s.subIndication ? ` (${s.subIndication})` : ''}${changed}.`;
+  }
 }
 
 function r(rule: RuleRecord, vi: string, en: string): Reason {
@@ -98,7 +166,7 @@ function signatureChecks(
     failures.push(r(validity, 'Văn bản không có chữ ký số.', 'The document carries no digital signature.'));
   }
   for (const s of verification.signatures) {
-    if (s.indication !== 'TOTAL_PASSED' && validity) {
+    if (standingOf(s) === 'invalid' && validity) {
       failures.push(
         r(
           validity,
@@ -117,14 +185,22 @@ function signatureChecks(
       );
     }
   }
-  const valid = verification.signatures.filter((s) => s.indication === 'TOTAL_PASSED');
+  // A signature waiting only on revocation counts as present: whether it stands is decided when
+  // revocation can be checked (a hold), not reported as missing. One present but invalid is named
+  // as invalid above; "missing" is said only when no signature of that kind is there.
+  const valid = verification.signatures.filter((s) => standingOf(s) !== 'invalid');
   for (const { rule, kinds } of requiredSignatures(rules, facts)) {
     for (const kind of kinds) {
       if (!valid.some((s) => s.signer.kind === kind)) {
+        const present = verification.signatures.some((s) => s.signer.kind === kind);
         const vi =
           kind === 'personal' ? 'chữ ký số của người có thẩm quyền' : 'chữ ký số của cơ quan, tổ chức';
         const en = kind === 'personal' ? "the competent person's signature" : "the organisation's signature";
-        failures.push(r(rule, `Thiếu ${vi}.`, `Missing ${en}.`));
+        failures.push(
+          present
+            ? r(rule, `Không có ${vi} hợp lệ.`, `No valid ${en.replace(/^the /, '')}.`)
+            : r(rule, `Thiếu ${vi}.`, `Missing ${en}.`),
+        );
       }
     }
   }
@@ -177,12 +253,18 @@ function secretDecision(at: string, province: ProvinceId | undefined): DocumentD
  * Decides on an incoming e-document: accept when its signatures are valid, complete for its kind
  * (personal and organisation for a born-digital document, the organisation's for a digitised one,
  * the extra urgency signature where the province requires it) and nothing disallowed changed after
- * them; otherwise reject, with every reason cited and the notice to the sender (Vietnamese).
+ * them; reject, with every reason cited and the notice to the sender (Vietnamese), when something is
+ * definitely wrong; hold, with when to verify again, when nothing is wrong but the revocation status
+ * of some signature could not be checked yet (INDETERMINATE/TRY_LATER). The notice names each
+ * signature as it stands: valid, invalid (with its sub-indication), or not yet checked for
+ * revocation; it says a signature is missing only when the document has none of that kind.
+ *
+ * @throws RulesError `RULES_INVALID_DATE` when `options.at` is not a `YYYY-MM-DD` date.
  */
 export function evaluateIncomingDocument(
   verification: DocumentVerification,
   facts: DocumentFacts,
-  options: { at: string; province?: string },
+  options: IncomingDocumentOptions,
 ): DocumentDecision {
   const at = parseIsoDate(options.at, 'at');
   const province = parseProvince(options.province);
@@ -190,6 +272,9 @@ export function evaluateIncomingDocument(
   const failures = signatureChecks(verification, facts, at, province);
   const incoming = ruleForCheck('document.incoming', at, province)!;
   const received = facts.receivedAt ? vietnamDate(new Date(facts.receivedAt)) : at;
+  const pending = verification.signatures.filter((s) => standingOf(s) === 'revocation-pending');
+  if (failures.length === 0 && pending.length > 0)
+    return holdDecision(pending, facts, received, incoming, options);
   if (failures.length === 0) {
     return {
       decision: 'accept',
@@ -202,13 +287,16 @@ export function evaluateIncomingDocument(
       ],
       notice: null,
       deadline: received,
+      retry: null,
     };
   }
   const lines = failures.map((f) => `- ${f.vi} (${f.citation.text})`);
+  const standing = verification.signatures.map((s) => `- ${signatureLineVi(s)}`);
   const notice = [
     `Kính gửi: ${facts.sender ?? 'Cơ quan, tổ chức gửi văn bản'}.`,
     `Văn bản ${facts.reference ? `số ${facts.reference} ` : ''}gửi đến ngày ${received} không được tiếp nhận vì:`,
     ...lines,
+    ...(standing.length > 0 ? ['Tình trạng từng chữ ký số trên văn bản:', ...standing] : []),
     `Đề nghị quý cơ quan kiểm tra, ký số lại đúng quy định và gửi lại văn bản qua hệ thống (${citationOf(incoming).text}).`,
   ].join('\n');
   return {
@@ -216,6 +304,48 @@ export function evaluateIncomingDocument(
     reasons: [...failures, r(incoming, incoming.statement.vi, incoming.statement.en)],
     notice,
     deadline: received,
+    retry: null,
+  };
+}
+
+/** The default wait before verifying a held document again. */
+const DEFAULT_RETRY_MINUTES = 60;
+
+/** Hold: intact, trusted signatures whose revocation status could not be fetched yet. */
+function holdDecision(
+  pending: DocumentVerification['signatures'],
+  facts: DocumentFacts,
+  received: string,
+  incoming: RuleRecord,
+  options: IncomingDocumentOptions,
+): DocumentDecision {
+  const minutes = options.retryAfterMinutes ?? DEFAULT_RETRY_MINUTES;
+  if (!Number.isFinite(minutes) || minutes <= 0) {
+    throw new RulesError(
+      'RULES_INVALID_INPUT',
+      `retryAfterMinutes must be a positive number of minutes, not ${String(minutes)}`,
+      { messageVi: `retryAfterMinutes phải là số phút dương, không phải ${String(minutes)}` },
+    );
+  }
+  const receivedAt = facts.receivedAt ? new Date(facts.receivedAt) : null;
+  const retryAt =
+    receivedAt && !Number.isNaN(receivedAt.getTime())
+      ? new Date(receivedAt.getTime() + minutes * 60_000).toISOString()
+      : null;
+  const which = pending.map((s) => `${s.index} (${s.signer.commonName ?? 'không rõ người ký'})`).join(', ');
+  const whichEn = pending.map((s) => `${s.index} (${s.signer.commonName ?? 'unknown signer'})`).join(', ');
+  return {
+    decision: 'hold',
+    reasons: [
+      r(
+        incoming,
+        `Các chữ ký số nguyên vẹn và chứng thư số được tin cậy, nhưng chưa kiểm tra được tình trạng thu hồi của chữ ký số thứ ${which}: tạm giữ văn bản, kiểm tra lại${retryAt ? ` lúc ${retryAt}` : ''} và quyết định trong ngày ${received}.`,
+        `The signatures are intact and their chains trusted, but the revocation status of signature ${whichEn} could not be checked yet: hold the document, verify again${retryAt ? ` at ${retryAt}` : ''} and decide by ${received}.`,
+      ),
+    ],
+    notice: null,
+    deadline: received,
+    retry: { at: retryAt, by: received },
   };
 }
 
@@ -268,8 +398,10 @@ export function evaluateOutgoingDocument(
       }
     }
   }
+  // As for incoming documents: a signature waiting only on revocation is neither passed nor failed.
+  const pending = verification.signatures.some((s) => standingOf(s) === 'revocation-pending');
   return {
-    decision: failures.length === 0 ? 'accept' : 'reject',
+    decision: failures.length > 0 ? 'reject' : pending ? 'hold' : 'accept',
     reasons:
       failures.length > 0
         ? failures

@@ -31,6 +31,7 @@ export type {
   DocumentVerification,
   OutgoingDecision,
   OutgoingOptions,
+  IncomingDocumentOptions,
 } from './documents.js';
 export { evaluateIncomingDocument, evaluateOutgoingDocument } from './documents.js';
 export type { RulesErrorCode } from './errors.js';

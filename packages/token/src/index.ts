@@ -7,4 +7,4 @@
 export type { TokenErrorCode } from './errors.js';
 export { ckrOf, TokenError } from './errors.js';
 export type { ModulePathSource, ResolveModuleOptions } from './module-locations.js';
-export { KNOWN_MODULE_LOCATIONS, resolveModulePath } from './module-locations.js';
+export { KNOWN_MODULE_LOCATIONS, resolveModuleCandidates, resolveModulePath } from './module-locations.js';

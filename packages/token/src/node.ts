@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export type { LoadedModule, LoadModuleOptions } from './module.js';
+export type { LoadedModule, LoadModuleOptions, ModuleAttempt } from './module.js';
 export { finalizeAll, loadModule } from './module.js';
 export type {
   KeySelector,

@@ -225,42 +225,45 @@ export class Pkcs11Tokens {
       const session = this.openSession(slot);
       try {
         if (pin) await this.login(slot, session, token, pin, safety);
-        const certs = this.findObjects(session, [
-          { type: this.lib.CKA_CLASS, value: this.lib.CKO_CERTIFICATE },
-        ]);
-        const keyIds = pin
-          ? new Set(
-              this.findObjects(session, [{ type: this.lib.CKA_CLASS, value: this.lib.CKO_PRIVATE_KEY }]).map(
-                (k) => this.attr(session, k, this.lib.CKA_ID),
-              ),
-            )
-          : undefined;
-        const out: TokenCertificate[] = [];
-        for (const handle of certs) {
-          const der = new Uint8Array(this.attrBuffer(session, handle, this.lib.CKA_VALUE));
-          let cert: Certificate;
-          try {
-            cert = parseCertificateDer(der);
-          } catch {
-            continue;
-          }
-          const id = this.attr(session, handle, this.lib.CKA_ID);
-          const description = describeCertificate(cert);
-          out.push({
-            id,
-            label: this.attrText(session, handle, this.lib.CKA_LABEL),
-            certificate: der,
-            description,
-            fingerprint: description.fingerprint,
-            hasPrivateKey: keyIds ? keyIds.has(id) : null,
-          });
-        }
-        // Tokens return objects in no fixed order; callers get them by CKA_ID.
-        return out.sort((a, b) => a.id.localeCompare(b.id) || a.label.localeCompare(b.label));
+        return this.listCertificates(session, pin !== undefined);
       } finally {
         this.closeSession(session);
       }
     });
+  }
+
+  /** The certificates a session sees; `withKeys`: pair them with private keys (after login). */
+  private listCertificates(session: Buffer, withKeys: boolean): TokenCertificate[] {
+    const certs = this.findObjects(session, [{ type: this.lib.CKA_CLASS, value: this.lib.CKO_CERTIFICATE }]);
+    const keyIds = withKeys
+      ? new Set(
+          this.findObjects(session, [{ type: this.lib.CKA_CLASS, value: this.lib.CKO_PRIVATE_KEY }]).map(
+            (k) => this.attr(session, k, this.lib.CKA_ID),
+          ),
+        )
+      : undefined;
+    const out: TokenCertificate[] = [];
+    for (const handle of certs) {
+      const der = new Uint8Array(this.attrBuffer(session, handle, this.lib.CKA_VALUE));
+      let cert: Certificate;
+      try {
+        cert = parseCertificateDer(der);
+      } catch {
+        continue;
+      }
+      const id = this.attr(session, handle, this.lib.CKA_ID);
+      const description = describeCertificate(cert);
+      out.push({
+        id,
+        label: this.attrText(session, handle, this.lib.CKA_LABEL),
+        certificate: der,
+        description,
+        fingerprint: description.fingerprint,
+        hasPrivateKey: keyIds ? keyIds.has(id) : null,
+      });
+    }
+    // Tokens return objects in no fixed order; callers get them by CKA_ID.
+    return out.sort((a, b) => a.id.localeCompare(b.id) || a.label.localeCompare(b.label));
   }
 
   /**
@@ -268,32 +271,46 @@ export class Pkcs11Tokens {
    * operations with every other user of the token, and reopens its session after a failure.
    */
   async signer(options: SignerOptions): Promise<TokenSigner> {
-    const { token } = this.select(options.token);
-    const certs = await this.certificates(options.token, options.pin, options);
-    const withKeys = certs.filter((c) => c.hasPrivateKey);
-    const key = options.key ?? {};
-    const matches = withKeys.filter(
-      (c) =>
-        (key.fingerprint === undefined ||
-          c.fingerprint.startsWith(key.fingerprint.toLowerCase().replace(/:/g, ''))) &&
-        (key.subject === undefined || c.description.subject.text.includes(key.subject)) &&
-        (key.label === undefined || c.label === key.label) &&
-        (key.id === undefined || c.id === key.id.toLowerCase()),
-    );
-    if (matches.length !== 1) {
-      const found =
-        withKeys
-          .map((c) => `${c.label} [${c.description.subject.commonName}] ${c.fingerprint.slice(0, 16)}…`)
-          .join('; ') || 'none';
-      throw new TokenError(
-        'TOKEN_KEY_NOT_FOUND',
-        `${matches.length === 0 ? 'no' : 'more than one'} certificate with a private key matches ${JSON.stringify(key)}; on the token: ${found}`,
-        {
-          messageVi: `${matches.length === 0 ? 'không có' : 'có nhiều hơn một'} chứng thư có khóa bí mật khớp ${JSON.stringify(key)}; trên thiết bị: ${found}`,
-        },
-      );
-    }
-    return new TokenSigner(this, token, matches[0]!, options);
+    const { slot, token } = this.select(options.token);
+    // One login serves both finding the key and the first signature: the PIN is asked once.
+    return this.queue(token.serial).run(async () => {
+      const session = this.openSession(slot);
+      try {
+        await this.login(slot, session, token, options.pin, options);
+        const withKeys = this.listCertificates(session, true).filter((c) => c.hasPrivateKey);
+        const key = options.key ?? {};
+        const matches = withKeys.filter(
+          (c) =>
+            (key.fingerprint === undefined ||
+              c.fingerprint.startsWith(key.fingerprint.toLowerCase().replace(/:/g, ''))) &&
+            (key.subject === undefined || c.description.subject.text.includes(key.subject)) &&
+            (key.label === undefined || c.label === key.label) &&
+            (key.id === undefined || c.id === key.id.toLowerCase()),
+        );
+        if (matches.length !== 1) {
+          const found =
+            withKeys
+              .map((c) => `${c.label} [${c.description.subject.commonName}] ${c.fingerprint.slice(0, 16)}…`)
+              .join('; ') || 'none';
+          throw new TokenError(
+            'TOKEN_KEY_NOT_FOUND',
+            `${matches.length === 0 ? 'no' : 'more than one'} certificate with a private key matches ${JSON.stringify(key)}; on the token: ${found}`,
+            {
+              messageVi: `${matches.length === 0 ? 'không có' : 'có nhiều hơn một'} chứng thư có khóa bí mật khớp ${JSON.stringify(key)}; trên thiết bị: ${found}`,
+            },
+          );
+        }
+        const chosen = matches[0]!;
+        const keys = this.findObjects(session, [
+          { type: this.lib.CKA_CLASS, value: this.lib.CKO_PRIVATE_KEY },
+          { type: this.lib.CKA_ID, value: Buffer.from(chosen.id, 'hex') },
+        ]);
+        return new TokenSigner(this, token, chosen, options, { session, key: keys[0]! });
+      } catch (error) {
+        this.closeSession(session);
+        throw error;
+      }
+    });
   }
 
   /** @internal */
@@ -456,7 +473,12 @@ export class TokenSigner implements Signer {
     private readonly token: TokenDescription,
     private readonly key: TokenCertificate,
     private readonly options: SignerOptions,
+    opened?: { session: Buffer; key: Buffer },
   ) {
+    // The session `Pkcs11Tokens.signer` logged in to find the key: the first signature needs no
+    // second login (and no second PIN).
+    this.session = opened?.session;
+    this.keyHandle = opened?.key;
     this.certificate = key.certificate;
     this.description = key.description;
     this.keyType = key.description.key.algorithm === 'EC' ? 'ec' : 'rsa';

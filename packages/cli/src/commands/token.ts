@@ -67,6 +67,12 @@ function pinSource(values: Values, io: CliIo, required: boolean): PinProvider | 
   return undefined;
 }
 
+const SOURCE = {
+  option: { vi: 'chỉ định bằng --module', en: 'given with --module' },
+  env: { vi: 'chỉ định bằng KYSO_PKCS11_MODULE', en: 'given by KYSO_PKCS11_MODULE' },
+  'known-location': { vi: 'tự tìm thấy', en: 'found by discovery' },
+} as const;
+
 function pinText(t: TokenDescription, lang: Lang): string {
   const vi = lang === 'vi';
   if (t.pin.locked) return vi ? 'BỊ KHÓA (cần khôi phục, Mẫu số 06)' : 'LOCKED (needs recovery, Form 06)';
@@ -87,13 +93,27 @@ export async function token(args: readonly string[], io: CliIo): Promise<number>
   const vi = lang === 'vi';
   if (sub === 'list') {
     const list = tokens.list();
-    if (values.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+    const { path, source, tried } = tokens.module;
+    if (values.json)
+      io.stdout(`${JSON.stringify({ module: { path, source, tried }, tokens: list }, null, 2)}\n`);
     else {
-      const lines = list.map(
-        (t) =>
-          `[${t.slot}] ${t.label || (vi ? '(chưa khởi tạo)' : '(not initialised)')}  ${t.manufacturer} ${t.model}  ${vi ? 'số sê-ri' : 'serial'} ${t.serial}  PIN: ${pinText(t, lang)}`,
-      );
-      io.stdout(`${lines.join('\n') || (vi ? 'Không có thiết bị nào.' : 'No token present.')}\n`);
+      const lines = [
+        `${vi ? 'Thư viện PKCS#11' : 'PKCS#11 module'}: ${path} (${SOURCE[source][lang]})`,
+        ...tried
+          .filter((t) => t.path !== path)
+          .map((t) =>
+            t.loaded
+              ? `  ${vi ? 'đã thử' : 'tried'} ${t.path}: ${vi ? `nạp được, ${t.tokensPresent ?? 0} thiết bị` : `loaded, ${t.tokensPresent ?? 0} token(s)`}`
+              : `  ${vi ? 'đã thử' : 'tried'} ${t.path}: ${vi ? t.error?.messageVi : t.error?.message}`,
+          ),
+        ...list.map(
+          (t) =>
+            `[${t.slot}] ${t.label || (vi ? '(chưa khởi tạo)' : '(not initialised)')}  ${t.manufacturer} ${t.model}  ${vi ? 'số sê-ri' : 'serial'} ${t.serial}  PIN: ${pinText(t, lang)}`,
+        ),
+      ];
+      if (list.length === 0) lines.push(vi ? 'Không có thiết bị nào.' : 'No token present.');
+      else lines.push(vi ? `Tìm thấy ${list.length} thiết bị.` : `Found ${list.length} token(s).`);
+      io.stdout(`${lines.join('\n')}\n`);
     }
     return EXIT.ok;
   }

@@ -1,17 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createCachingTransport,
-  createHttpTransport,
-  isKysoError,
-  offlineTransport,
-  type RevocationMode,
-} from '@kyso/core';
+import type { RevocationMode } from '@kyso/core';
+import { loadCrlCache } from '@kyso/core/node';
 import type { PdfVerificationReport } from '@kyso/pdf-signature';
-import { verifyPdfFile } from '@kyso/pdf-signature/node';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
-import { crlsFromOptions, parseAt, trustFromOptions } from './trust-options.js';
+import { type FileOutcome, optionsOf, type VerifySettings, verifyOneFile } from '../verify/job.js';
+import { verifyInWorkers } from '../verify/pool.js';
+import { crlsFromOptions, parseAt, requireFile, trustFromOptions } from './trust-options.js';
 
 const INDICATION = {
   TOTAL_PASSED: { vi: 'HỢP LỆ', en: 'VALID' },
@@ -32,6 +28,9 @@ const MODIFIED = {
   },
 } as const;
 
+/** The most worker threads `--jobs` starts. */
+const MAX_JOBS = 64;
+
 /** Every PDF among `paths` (files, and the .pdf files of directories, sorted). */
 function pdfFiles(paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
@@ -44,7 +43,44 @@ function pdfFiles(paths: readonly string[]): string[] {
   });
 }
 
-/** `kyso verify`: every signature of each PDF and what changed after it. */
+/** `--jobs`: a whole number from 1 to {@link MAX_JOBS} (default 1: in this thread). */
+function parseJobs(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_JOBS)
+    throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${text}"`);
+  return n;
+}
+
+/** The counts of a batch, for the closing summary. */
+export interface BatchSummary {
+  files: number;
+  passed: number;
+  /** TOTAL_FAILED or INDETERMINATE. */
+  failed: number;
+  /** Of the failed, how many are INDETERMINATE. */
+  indeterminate: number;
+  /** Files kyso could not read (not a PDF, broken, gone). */
+  unreadable: number;
+}
+
+/** The closing line of a batch, in `lang`. */
+export function renderSummary(s: BatchSummary, lang: Lang): string {
+  if (lang === 'vi') {
+    const ind = s.indeterminate > 0 ? ` (trong đó ${s.indeterminate} chưa xác định được)` : '';
+    return `Tổng cộng ${s.files} tệp: ${s.passed} đạt, ${s.failed} không đạt${ind}, ${s.unreadable} không đọc được.\n`;
+  }
+  const ind = s.indeterminate > 0 ? ` (${s.indeterminate} of them indeterminate)` : '';
+  return `Total ${s.files} files: ${s.passed} passed, ${s.failed} failed${ind}, ${s.unreadable} unreadable.\n`;
+}
+
+/**
+ * `kyso verify`: every signature of each PDF and what changed after it. Over many files: `--json`
+ * prints one JSON object per line as each file finishes (NDJSON), `--json-array` one array at the
+ * end; a progress line goes to stderr when it is a terminal; a closing summary follows; `--jobs N`
+ * verifies on N worker threads. Exit 0 when every file passed, 1 when one failed, was
+ * indeterminate or could not be read, 2 when called wrong.
+ */
 export async function verify(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
@@ -53,47 +89,90 @@ export async function verify(args: readonly string[], io: CliIo): Promise<number
       trust: { type: 'string', multiple: true, default: [] },
       profile: { type: 'string', multiple: true, default: [] },
       crl: { type: 'string', multiple: true, default: [] },
+      'crl-cache': { type: 'string', multiple: true, default: [] },
       at: { type: 'string' },
       offline: { type: 'boolean', default: false },
       revocation: { type: 'string', default: 'hard-fail' },
       json: { type: 'boolean', default: false },
+      'json-array': { type: 'boolean', default: false },
+      jobs: { type: 'string' },
       lang: { type: 'string' },
     },
   });
   const lang = pickLang(values.lang, io.env);
   if (positionals.length === 0)
     throw new UsageError('kyso verify takes one or more PDF files or directories');
+  if (values.json && values['json-array']) throw new UsageError('give --json or --json-array, not both');
+  const jobs = parseJobs(values.jobs);
   const store = trustFromOptions(values.profile, values.trust);
-  const crls = crlsFromOptions(values.crl);
+  const crls = [
+    ...crlsFromOptions(values.crl),
+    ...values['crl-cache'].flatMap((dir) => loadCrlCache(requireFile(dir))),
+  ];
   const at = parseAt(values.at);
   if (!['hard-fail', 'soft-fail', 'none'].includes(values.revocation))
     throw new UsageError('--revocation must be hard-fail, soft-fail or none');
   const files = pdfFiles(positionals);
-  const transport = values.offline ? offlineTransport : createCachingTransport(createHttpTransport());
-  const results: Record<string, unknown>[] = [];
-  let worst: number = EXIT.ok;
-  for (const file of files) {
-    try {
-      const report = await verifyPdfFile(file, {
-        trustAnchors: store,
-        crls,
-        ...(at ? { at } : {}),
-        revocation: values.revocation as RevocationMode,
-        transport,
-      });
-      results.push({ file, ...report });
-      if (report.indication !== 'TOTAL_PASSED' && worst === EXIT.ok) worst = EXIT.failed;
-      if (!values.json) io.stdout(render(file, report, lang));
-    } catch (error) {
-      // A directory verify keeps going past a bad file and reports it.
-      if (!isKysoError(error)) throw error;
-      results.push({ file, error: { code: error.code, message: error.message, messageVi: error.messageVi } });
-      io.stderr(`kyso: ${file}: ${error.code}: ${lang === 'vi' ? error.messageVi : error.message}\n`);
-      worst = EXIT.unusable;
+  const settings: VerifySettings = {
+    anchors: store.anchors.map((c) => c.der),
+    intermediates: store.intermediates.map((c) => c.der),
+    crls: crls.map((c) => c.der),
+    at: at ? at.toISOString() : null,
+    revocation: values.revocation as RevocationMode,
+    offline: values.offline,
+  };
+  const mode = values.json ? 'ndjson' : values['json-array'] ? 'array' : 'text';
+  const summary: BatchSummary = {
+    files: files.length,
+    passed: 0,
+    failed: 0,
+    indeterminate: 0,
+    unreadable: 0,
+  };
+  const collected: FileOutcome[] = [];
+  const progress = io.stderrIsTTY === true && files.length > 1;
+  const onOutcome = (outcome: FileOutcome) => {
+    if ('error' in outcome) {
+      summary.unreadable += 1;
+      const { code, message, messageVi } = outcome.error;
+      io.stderr(
+        `${progress ? '\r\x1b[K' : ''}kyso: ${outcome.file}: ${code}: ${lang === 'vi' ? messageVi : message}\n`,
+      );
+    } else if (outcome.report.indication === 'TOTAL_PASSED') summary.passed += 1;
+    else {
+      summary.failed += 1;
+      if (outcome.report.indication === 'INDETERMINATE') summary.indeterminate += 1;
     }
+    if (mode === 'ndjson') io.stdout(`${JSON.stringify(jsonOf(outcome))}\n`);
+    else if (mode === 'array') collected.push(outcome);
+    else if ('report' in outcome) io.stdout(render(outcome.file, outcome.report, lang));
+    if (progress) {
+      const done = summary.passed + summary.failed + summary.unreadable;
+      io.stderr(`\r\x1b[K[${done}/${files.length}] ${outcome.file}`);
+    }
+  };
+  if (jobs > 1 && files.length > 1) await verifyInWorkers(files, settings, jobs, onOutcome);
+  else {
+    const options = optionsOf(settings);
+    for (const file of files) onOutcome(await verifyOneFile(file, options));
   }
-  if (values.json) io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
-  return worst;
+  if (progress) io.stderr('\r\x1b[K');
+  if (mode === 'array') {
+    // The shape of earlier releases: input order, one object for one file, an array otherwise.
+    const order = new Map(files.map((f, i) => [f, i]));
+    const results = collected.sort((a, b) => order.get(a.file)! - order.get(b.file)!).map(jsonOf);
+    io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  }
+  if (files.length > 1) {
+    if (mode === 'text') io.stdout(renderSummary(summary, lang));
+    else io.stderr(renderSummary(summary, lang));
+  }
+  return summary.failed > 0 || summary.unreadable > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** One line of `--json`: the file and its report, or the file and why it could not be read. */
+function jsonOf(outcome: FileOutcome): Record<string, unknown> {
+  return 'report' in outcome ? { file: outcome.file, ...outcome.report } : outcome;
 }
 
 /** A verification report as an official reads it. */

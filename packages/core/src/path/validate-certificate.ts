@@ -1,4 +1,5 @@
 import { type CryptoPolicy, defaultCryptoPolicy } from '../crypto/policy.js';
+import { checkValidateCertificateOptions } from '../lib/options.js';
 import type { Check, Indication, LocalizedMessage, SubIndication, ValidationStatus } from '../report.js';
 import type { OcspResponse } from '../revocation/ocsp.js';
 import type { Transport } from '../transport.js';
@@ -42,8 +43,11 @@ export interface ValidateCertificateOptions {
   ocspResponses?: readonly OcspResponse[];
   /** The moment the certificate must be valid at. Nothing inside reads the clock. */
   validationTime: Date;
-  /** What an unknown revocation status means: the caller's explicit choice, echoed in the report. */
-  revocation: RevocationMode;
+  /**
+   * What an unknown revocation status means, echoed in the report (default `hard-fail`: the result
+   * is INDETERMINATE/TRY_LATER). Anything but `hard-fail`, `soft-fail` or `none` throws.
+   */
+  revocation?: RevocationMode;
   /** Apply delta CRLs (default true). */
   useDeltaCrls?: boolean;
   /** RFC 5280 policy inputs; by default any policy, nothing explicit, mapping and anyPolicy allowed. */
@@ -108,10 +112,15 @@ const NO_PATH: LocalizedMessage = {
  * Validates a certificate at a given time: builds candidate paths from the pool to the trust
  * anchors, validates each by RFC 5280 §6.1 and checks revocation (§6.3), and reports the first path
  * that passes, or why the best one failed. A failure is a report, never an exception.
+ *
+ * @throws OptionError `OPTION_INVALID` (a KysoError) naming the option, when `options` is
+ *   missing or an option is wrong: an unknown `revocation` mode (`'hardfail'`), a single certificate
+ *   where an array belongs, a missing `validationTime`.
  */
 export async function validateCertificate(
-  options: ValidateCertificateOptions,
+  input: ValidateCertificateOptions,
 ): Promise<CertificateValidationReport> {
+  const options = checkValidateCertificateOptions(input);
   // Array.isArray rather than instanceof: a TrustStore from another installed copy of core works too.
   const store = Array.isArray(options.trustAnchors) ? undefined : (options.trustAnchors as TrustStore);
   const anchorList = store ? store.anchors : (options.trustAnchors as readonly Certificate[]);
@@ -244,7 +253,7 @@ function describePath(outcome: PathOutcome): PathCertificate[] {
 }
 
 function report(
-  options: ValidateCertificateOptions,
+  options: ValidateCertificateOptions & { revocation: RevocationMode },
   outcome: PathOutcome | undefined,
   tried: number,
   state: BuildState,

@@ -1,5 +1,6 @@
 import { KEY_OIDS } from '../crypto/algorithms.js';
 import { type DerElement, TAG } from '../lib/der.js';
+import { problemVi } from '../lib/problems-vi.js';
 import type { LocalizedMessage, SubIndication } from '../report.js';
 import { checkRevocation } from '../revocation/check.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -89,13 +90,14 @@ export async function validatePath(
     }
     if (record.status === 'unknown') {
       const why = (record.problems ?? []).join('; ');
+      const whyVi = (record.problems ?? []).map(problemVi).join('; ');
       if (ctx.revocationMode === 'hard-fail') {
         outcome.failure = fail(
           'revocation',
           'TRY_LATER',
           i,
           `the revocation status of ${who(cert)} cannot be established${why ? `: ${why}` : ''}`,
-          `không xác định được tình trạng thu hồi của ${who(cert)}${why ? `: ${why}` : ''}`,
+          `không xác định được tình trạng thu hồi của ${who(cert)}${whyVi ? `: ${whyVi}` : ''}`,
         );
         return outcome;
       }
@@ -104,7 +106,7 @@ export async function validatePath(
         certificateIndex: i,
         message: {
           en: `soft-fail: the revocation status of ${who(cert)} could not be established${why ? `: ${why}` : ''}`,
-          vi: `chế độ mềm: chưa xác định được tình trạng thu hồi của ${who(cert)}${why ? `: ${why}` : ''}`,
+          vi: `chế độ mềm: chưa xác định được tình trạng thu hồi của ${who(cert)}${whyVi ? `: ${whyVi}` : ''}`,
         },
       });
     }

@@ -14,6 +14,7 @@ import {
   readTime,
   TAG,
 } from '../lib/der.js';
+import { inputKind } from '../lib/input-kind.js';
 import { type CertificateExtensions, parseCertificateExtensions } from './extensions.js';
 import { type DistinguishedName, namesEqual, parseName } from './name.js';
 
@@ -157,12 +158,33 @@ export function serialToHex(bytes: Uint8Array): string {
 
 /**
  * Parses exactly one certificate from DER, PEM or base64 input.
- * @throws KysoError `CERT_MALFORMED` when the input holds no certificate or more than one.
+ * @throws KysoError `CERT_MALFORMED` when the input holds no certificate or more than one; the
+ *   message says what it was given (DER bytes, PEM text and its block labels, base64 text, or
+ *   neither DER nor PEM, such as a JPEG) and why it did not parse.
  */
 export function parseCertificate(input: DerInput): Certificate {
-  const all = parseCertificates(input);
+  let all: Certificate[];
+  try {
+    all = parseCertificates(input);
+  } catch (cause) {
+    throw givenWhat(input, isKysoError(cause) ? cause.message : String(cause), cause);
+  }
+  if (all.length === 0) throw givenWhat(input, 'no certificate in it');
   if (all.length !== 1) throw certMalformed(`expected one certificate, found ${all.length}`);
   return all[0]!;
+}
+
+/** CERT_MALFORMED saying what the input was (DER, PEM, base64, neither) and why it did not parse. */
+function givenWhat(input: DerInput, why: string, cause?: unknown): KysoError {
+  const kind = inputKind(input);
+  const en = why.replace(/^not a valid X\.509 certificate: /, '');
+  const vi = (
+    isKysoError(cause) ? cause.messageVi : why === 'no certificate in it' ? 'không có chứng thư số nào' : why
+  ).replace(/^không phải chứng thư số X\.509 hợp lệ: /, '');
+  return new KysoError('CERT_MALFORMED', `not a valid X.509 certificate: given ${kind.en}: ${en}`, {
+    cause,
+    messageVi: `không phải chứng thư số X.509 hợp lệ: đầu vào là ${kind.vi}: ${vi}`,
+  });
 }
 
 /**
