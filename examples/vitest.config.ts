@@ -1,0 +1,3 @@
+import { kysoVitestConfig } from '../scripts/vitest-shared';
+
+export default kysoVitestConfig(process.cwd());
