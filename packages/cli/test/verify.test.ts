@@ -42,7 +42,14 @@ describe('kyso verify', () => {
     const c = capture();
     expect(await runCli(['verify', good, ...trust()], c.io)).toBe(0);
     expect(c.out()).toContain('a-cong-van.pdf: HỢP LỆ (TOTAL_PASSED)');
-    expect(c.out()).toContain('[1] ChuKyLanhDao: HỢP LỆ — Nguyễn Văn An [personal]');
+    expect(c.out()).toContain('[1] ChuKyLanhDao: HỢP LỆ — Nguyễn Văn An [cá nhân], Sở Khoa học và Công nghệ');
+    // Who signed, from the certificate: serial, issuer, validity and the CCCD, in Vietnam's time.
+    expect(c.out()).toMatch(
+      /chứng thư số: số hiệu [0-9A-F]+, cấp bởi CN=Kyso TEST CA.*\+07:00.*CCCD: 025080000123/,
+    );
+    expect(c.out()).toMatch(
+      /thời điểm ký: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00 \(do người ký tự ghi, chưa được chứng minh\)/,
+    );
   });
 
   it('--json gives file, indication and every signature with the agreed fields', async () => {
@@ -101,7 +108,9 @@ describe('kyso verify', () => {
       );
       const vi = capture();
       expect(await runCli(['verify', stamped, ...trust()], vi.io)).toBe(0);
-      expect(vi.out()).toMatch(/\[3\] dấu thời gian văn bản DauThoiGian: HỢP LỆ — .*\n\s+thời điểm: \d{4}-/);
+      expect(vi.out()).toMatch(
+        /\[3\] dấu thời gian văn bản DauThoiGian: HỢP LỆ — Kyso TEST Timestamp Authority \[máy chủ cấp dấu thời gian\][^\n]*\n(\s+(chứng thư số|SHA-256)[^\n]*\n)*\s+thời điểm: \d{4}-\d{2}-\d{2}T[\d:]+\+07:00 \(có dấu thời gian\)/,
+      );
       const en = capture();
       expect(await runCli(['verify', stamped, ...trust(), '--lang', 'en'], en.io)).toBe(0);
       expect(en.out()).toContain('[3] document timestamp DauThoiGian:');

@@ -97,6 +97,12 @@ export type {
   CheckStatus,
   Indication,
   LocalizedMessage,
+  ModificationLevel,
+  PdfVerificationReport,
+  ReportPathCertificate,
+  SignatureReport,
+  SignatureReportCheck,
+  SignerIdentity,
   SubIndication,
   ValidationStatus,
 } from './report.js';

@@ -1,3 +1,4 @@
+import type { PdfVerificationReport, SignatureReport } from '@kyso/core';
 import { type AppliedAssumption, applyAssumptions } from './assumptions.js';
 import { addWorkingDays } from './calendar/holidays.js';
 import type { Reason } from './certificate.js';
@@ -7,30 +8,25 @@ import { citationOf, parseProvince, ruleForCheck, rulesAt } from './rules/regist
 import type { ProvinceId, RuleRecord } from './rules/types.js';
 
 /**
- * The part of a `@kyso/pdf-signature` verification report the document rules read (its JSON shape,
- * so that lifecycle-rules needs no runtime import).
+ * The part of a verification report the document rules read: core's report model
+ * (`PdfVerificationReport`, what `@kyso/pdf-signature`'s `verifyPdf` returns), narrowed to the
+ * fields used, so that a report goes in as it is, with no cast, and a caller may also build one
+ * by hand. Only core's types are imported, never its runtime.
  */
 export interface DocumentVerification {
   /** TOTAL_PASSED only when the document has signatures, all valid, none followed by a disallowed change. */
-  indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
-  signatures: {
-    index: number;
-    indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
-    subIndication: string | null;
-    signer: {
-      commonName: string | null;
-      organization: string | null;
-      kind: 'personal' | 'organisation' | 'device' | 'ca' | null;
-    };
-    /** ISO 8601 time. */
-    signingTime: string | null;
-    modifiedAfter: 'none' | 'allowed' | 'disallowed';
+  indication: PdfVerificationReport['indication'];
+  signatures: (Pick<
+    SignatureReport,
+    'index' | 'indication' | 'subIndication' | 'signingTime' | 'modifiedAfter'
+  > & {
+    signer: Pick<SignatureReport['signer'], 'commonName' | 'organization' | 'kind'>;
     /**
      * The checks that led to the indication, as the report carries them (optional). With them, a
      * signature whose status waits only on revocation is told apart from one that failed elsewhere.
      */
-    checks?: readonly { id: string; status: string }[];
-  }[];
+    checks?: readonly Pick<SignatureReport['checks'][number], 'id' | 'status'>[];
+  })[];
 }
 
 /** Facts about a document that its signatures do not tell. */
@@ -91,7 +87,7 @@ function standingOf(s: DocumentVerification['signatures'][number]): SignatureSta
   if (s.indication !== 'INDETERMINATE' || s.subIndication !== 'TRY_LATER' || s.modifiedAfter === 'disallowed')
     return 'invalid';
   const others = (s.checks ?? []).filter((c) => !/(^|:)revocation$/.test(c.id));
-  return others.every((c) => c.status === 'passed' || c.status === 'warning' || c.status === 'skipped')
+  return others.every((c) => c.status === 'passed' || c.status === 'warning')
     ? 'revocation-pending'
     : 'invalid';
 }
@@ -101,6 +97,7 @@ const ROLE_VI: Record<string, string> = {
   organisation: 'cơ quan, tổ chức',
   device: 'thiết bị, dịch vụ',
   ca: 'tổ chức cung cấp dịch vụ chứng thực',
+  'timestamp-authority': 'máy chủ cấp dấu thời gian',
 };
 
 /** One line per signature, saying truthfully how it stands (Vietnamese, for the notice). */

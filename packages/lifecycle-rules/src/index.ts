@@ -29,9 +29,9 @@ export type {
   DocumentDecision,
   DocumentFacts,
   DocumentVerification,
+  IncomingDocumentOptions,
   OutgoingDecision,
   OutgoingOptions,
-  IncomingDocumentOptions,
 } from './documents.js';
 export { evaluateIncomingDocument, evaluateOutgoingDocument } from './documents.js';
 export type { RulesErrorCode } from './errors.js';

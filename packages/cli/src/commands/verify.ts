@@ -175,16 +175,60 @@ function jsonOf(outcome: FileOutcome): Record<string, unknown> {
   return 'report' in outcome ? { file: outcome.file, ...outcome.report } : outcome;
 }
 
+/** Vietnam's offset from UTC: officials read times in local time, with the offset written out. */
+const VIETNAM_OFFSET_MINUTES = 7 * 60;
+
+/** An ISO 8601 time in Vietnam's time zone: `2026-01-31T22:32:29+07:00`. */
+export function vietnamTime(iso: string | null): string {
+  if (!iso) return '—';
+  const local = new Date(new Date(iso).getTime() + VIETNAM_OFFSET_MINUTES * 60_000);
+  return `${local.toISOString().slice(0, 19)}+07:00`;
+}
+
+const KIND: Record<string, { vi: string; en: string }> = {
+  personal: { vi: 'cá nhân', en: 'personal' },
+  organisation: { vi: 'cơ quan, tổ chức', en: 'organisation' },
+  device: { vi: 'thiết bị, dịch vụ', en: 'device or service' },
+  ca: { vi: 'tổ chức chứng thực', en: 'certification authority' },
+  'timestamp-authority': { vi: 'máy chủ cấp dấu thời gian', en: 'timestamp authority' },
+};
+
 /** A verification report as an official reads it. */
 export function render(file: string, report: PdfVerificationReport, lang: Lang): string {
   const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
   const lines = [`${file}: ${INDICATION[report.indication][lang]} (${report.indication})`];
+  if (report.reconstructed)
+    lines.push(
+      `  ! ${t(`tệp bị hỏng sau byte ${report.reconstructed.intactEnd}; phần sau được đọc bằng cách dò tìm đối tượng`, `the file is damaged after byte ${report.reconstructed.intactEnd}; what follows was read by scanning for objects`)}`,
+    );
   if (report.signatures.length === 0) lines.push(`  ${t('Không có chữ ký số.', 'No signature.')}`);
   for (const s of report.signatures) {
+    const kind = s.signer.kind ? KIND[s.signer.kind]?.[lang] : undefined;
     lines.push(
-      `  [${s.index}] ${s.kind === 'timestamp' ? t('dấu thời gian văn bản ', 'document timestamp ') : ''}${s.fieldName}: ${INDICATION[s.indication][lang]}${s.subIndication ? ` (${s.subIndication})` : ''} — ${s.signer.commonName ?? t('không rõ người ký', 'unknown signer')}${s.signer.kind ? ` [${s.signer.kind}]` : ''}`,
-      `      ${s.kind === 'timestamp' ? t('thời điểm', 'time') : t('thời điểm ký', 'signed at')}: ${s.signingTime ?? '—'}${s.timestamped ? t(' (có dấu thời gian)', ' (timestamped)') : ''}; ${MODIFIED[s.modifiedAfter][lang]}`,
+      `  [${s.index}] ${s.kind === 'timestamp' ? t('dấu thời gian văn bản ', 'document timestamp ') : ''}${s.fieldName}: ${INDICATION[s.indication][lang]}${s.subIndication ? ` (${s.subIndication})` : ''} — ${s.signer.commonName ?? t('không rõ người ký', 'unknown signer')}${kind ? ` [${kind}]` : ''}${s.signer.organization && s.signer.organization !== s.signer.commonName ? `, ${s.signer.organization}` : ''}`,
     );
+    const ids = (s.signer.identifiers ?? []).map((i) => `${i.type}: ${i.value}`).join(', ');
+    if (s.signer.serialNumber)
+      lines.push(
+        `      ${t('chứng thư số', 'certificate')}: ${t('số hiệu', 'serial')} ${s.signer.serialNumber}, ${t('cấp bởi', 'issued by')} ${s.signer.issuer ?? '—'}, ${t('hiệu lực', 'valid')} ${vietnamTime(s.signer.notBefore ?? null)} → ${vietnamTime(s.signer.notAfter ?? null)}${ids ? `; ${ids}` : ''}`,
+        `      SHA-256: ${s.signer.fingerprintSha256}`,
+      );
+    const timeNote = s.signingTimeProven
+      ? t(' (có dấu thời gian)', ' (timestamped)')
+      : s.signingTime
+        ? t(' (do người ký tự ghi, chưa được chứng minh)', ' (claimed by the signer, not proven)')
+        : '';
+    lines.push(
+      `      ${s.kind === 'timestamp' ? t('thời điểm', 'time') : t('thời điểm ký', 'signed at')}: ${vietnamTime(s.signingTime)}${timeNote}; ${MODIFIED[s.modifiedAfter][lang]}`,
+    );
+    if (s.kind === 'signature' && s.timestampAuthority)
+      lines.push(
+        `      ${t('máy chủ dấu thời gian', 'timestamp authority')}: ${s.timestampAuthority.commonName ?? '—'}`,
+      );
+    if (s.proofOfExistence)
+      lines.push(
+        `      ${t('hợp lệ tại thời điểm được chứng minh', 'valid at the proven time')} ${vietnamTime(s.proofOfExistence.time)} (${s.proofOfExistence.source[lang]})`,
+      );
     for (const c of s.checks.filter((c) => c.status === 'failed' || c.status === 'warning'))
       lines.push(`      ${c.status === 'failed' ? '✗' : '!'} ${c.message[lang]}`);
     // What changed after signing, when it was permitted: an official should see it was filled in.

@@ -1,7 +1,6 @@
 import {
   type Certificate,
   CMS_OIDS,
-  describeCertificate,
   isKysoError,
   parseSignedData,
   type SignedData,
@@ -15,6 +14,7 @@ import type { PdfSignatureField } from '../reader/signatures.js';
 import type { ByteSource, ByteSpan } from '../reader/source.js';
 import { parsePdfDate } from './claimed-time.js';
 import { coveredBytes, type DigestName } from './digest.js';
+import { type CertificateEncoding, identityOf } from './identity.js';
 import { fail, note, type SignatureReport } from './report.js';
 
 /** The most covered bytes read whole to verify a signature without signed attributes. */
@@ -59,6 +59,7 @@ export async function checkSignatureCms(
   spans: readonly ByteSpan[],
   source: ByteSource,
   digestOf: (hash: DigestName) => Promise<Uint8Array>,
+  encoding?: CertificateEncoding,
 ): Promise<IntactSignature | undefined> {
   let sd: SignedData;
   try {
@@ -156,10 +157,7 @@ export async function checkSignatureCms(
     else content = await coveredBytes(source, spans);
   }
   const v = await verifySignerInfo(sd, signer, digest, [], content ? { content } : {});
-  if (v.certificate) {
-    const d = describeCertificate(v.certificate);
-    report.signer = { commonName: d.subject.commonName, organization: d.subject.organization, kind: d.kind };
-  }
+  if (v.certificate) report.signer = identityOf(v.certificate, encoding ? { encoding } : {});
   if (unverifiable) {
     // Not shown to be changed: a constraint kyso cannot check, not a hash failure.
     fail(

@@ -1,10 +1,6 @@
-import {
-  describeCertificate,
-  isKysoError,
-  type TimestampVerification,
-  verifyTimestampToken,
-} from '@kyso/core';
+import { isKysoError, type TimestampVerification, verifyTimestampToken } from '@kyso/core';
 import type { DigestName } from './digest.js';
+import { type CertificateEncoding, identityOf } from './identity.js';
 import { fail, note, type SignatureReport } from './report.js';
 
 /**
@@ -17,6 +13,7 @@ export async function checkDocumentTimestamp(
   report: SignatureReport,
   token: Uint8Array,
   digestOf: (hash: DigestName) => Promise<Uint8Array>,
+  encoding?: CertificateEncoding,
 ): Promise<TimestampVerification | undefined> {
   let ts: TimestampVerification;
   try {
@@ -45,13 +42,12 @@ export async function checkDocumentTimestamp(
   }
   report.signingTime = ts.info.genTime.toISOString();
   if (ts.tsaCertificate) {
-    const d = describeCertificate(ts.tsaCertificate);
     // A TSA is a service, not a person or an agency signing a document.
-    report.signer = {
-      commonName: d.subject.commonName,
-      organization: d.subject.organization,
+    report.signer = identityOf(ts.tsaCertificate, {
       kind: 'timestamp-authority',
-    };
+      ...(encoding ? { encoding } : {}),
+    });
+    report.timestampAuthority = report.signer;
   }
   if (!ts.imprintMatches) {
     fail(

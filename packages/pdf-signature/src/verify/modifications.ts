@@ -28,11 +28,9 @@ import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
  * DocMDP level 3 only, annotations.
  */
 
-/**
- * `none`: nothing changed; `allowed`: only what the signer permitted; `disallowed`: something else;
- * `indeterminate`: the analysis hit one of its limits and could not decide (it never guesses).
- */
-export type ModificationLevel = 'none' | 'allowed' | 'disallowed' | 'indeterminate';
+import type { ModificationLevel } from '@kyso/core';
+
+export type { ModificationLevel } from '@kyso/core';
 
 /**
  * The named rules of the modification analysis: each change after a signature is judged by one of

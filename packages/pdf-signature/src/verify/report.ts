@@ -1,70 +1,7 @@
-import type { Indication, LocalizedMessage, SubIndication } from '@kyso/core';
-import type { ModificationLevel } from './modifications.js';
+import type { Indication, LocalizedMessage, SignatureReport, SubIndication } from '@kyso/core';
 
-/** One check behind a signature's indication. */
-export interface SignatureCheck {
-  id: string;
-  status: 'passed' | 'failed' | 'warning' | 'indeterminate';
-  message: LocalizedMessage;
-}
-
-/** One signature's result, in the JSON shape `kyso verify --json` prints. */
-export interface SignatureReport {
-  index: number;
-  /** A signature (`/Sig`), or a document timestamp (`/DocTimeStamp`, ETSI.RFC3161) whose signer is its TSA. */
-  kind: 'signature' | 'timestamp';
-  fieldName: string;
-  subFilter: string | null;
-  indication: Indication;
-  subIndication: SubIndication | null;
-  /**
-   * Whether the signed bytes are unchanged and the signature value (or, for a document timestamp,
-   * the imprint and the TSA's signature) verifies. A later signature that is not intact vouches
-   * for nothing it shows.
-   */
-  intact: boolean;
-  signer: { commonName: string | null; organization: string | null; kind: string | null };
-  /**
-   * The time to show: the signature timestamp's when it is valid, else a time the signer claims
-   * that nothing contradicts (see `signingTimeProven`); null when the claims disagree.
-   */
-  signingTime: string | null;
-  /** Whether {@link SignatureReport.signingTime} is proven by a valid timestamp rather than claimed. */
-  signingTimeProven: boolean;
-  /** The earliest time the signer claims (CMS signing-time or /M): reported, never used to validate. */
-  claimedSigningTime: string | null;
-  /** A signature timestamp is present whose imprint and TSA signature verify. */
-  timestamped: boolean;
-  /** Its time, when the TSA's certificate also validates to a trust anchor. */
-  timestampTime: string | null;
-  /**
-   * The proof of existence the certificate was validated at, when it passed only at that earlier
-   * time (ETSI EN 319 102-1 §5.6.2: past certificate validation); null when it passed at the
-   * validation time, or did not pass.
-   */
-  proofOfExistence: { time: string; source: LocalizedMessage } | null;
-  coversWholeDocument: boolean;
-  modifiedAfter: ModificationLevel;
-  checks: SignatureCheck[];
-}
-
-/** The document's result. */
-export interface PdfVerificationReport {
-  /**
-   * Over the signatures; a document with only document timestamps takes theirs. A timestamp whose
-   * TSA is not trusted does not make signed content doubtful; a broken one is an unsigned change
-   * that fails every earlier signature.
-   */
-  indication: Indication;
-  /** The time every certificate was validated at (the `at` option, or when verification ran). */
-  validationTime: string;
-  /**
-   * Set when the file's cross-reference data is broken and kyso read it by scanning for objects:
-   * the end of the last intact revision and why. Nothing after that end can be `allowed`.
-   */
-  reconstructed: { intactEnd: number; reason: string } | null;
-  signatures: SignatureReport[];
-}
+/** The report model is core's, shared by every package (`@kyso/lifecycle-rules` reads it too). */
+export type { PdfVerificationReport, SignatureReport, SignatureReportCheck } from '@kyso/core';
 
 /** A report before any check ran: failed until the checks say otherwise. */
 export function blankReport(
@@ -82,12 +19,16 @@ export function blankReport(
     subIndication: 'FORMAT_FAILURE',
     intact: false,
     signer: { commonName: null, organization: null, kind: null },
+    path: [],
+    timestampAuthority: null,
     signingTime: null,
     signingTimeProven: false,
     claimedSigningTime: null,
     timestamped: false,
     timestampTime: null,
     proofOfExistence: null,
+    reason: null,
+    location: null,
     coversWholeDocument: false,
     modifiedAfter: 'none',
     checks: [],

@@ -2,7 +2,15 @@ import {
   type Certificate,
   type CertificateValidationReport,
   type Crl,
-  KysoError,
+  checkDate,
+  checkOptionalCrlList,
+  checkOptionalDate,
+  checkOptionalFunction,
+  checkOptionalTransport,
+  checkOptionsObject,
+  checkRevocationMode,
+  checkTrustAnchors,
+  OptionError,
   type RevocationMode,
   type TimestampVerification,
   type Transport,
@@ -17,15 +25,16 @@ import type { ByteSource } from '../reader/source.js';
 import { checkByteRange } from './byte-range.js';
 import { checkSignatureCms, type IntactSignature } from './check-signature.js';
 import { judgeClaimedTimes } from './claimed-time.js';
-import { type DigestFunction, type DigestName, webCryptoDigest } from './digest.js';
+import { type DigestFunction, type DigestName, defaultDigest } from './digest.js';
 import { checkDocumentTimestamp } from './document-timestamp.js';
 import { type Evidence, parsedEvidence } from './evidence.js';
+import { type CertificateEncoding, identityOf } from './identity.js';
 import { analyseModifications, type ModificationReport } from './modifications.js';
 import { earlierProof, type ProofOfExistence, tsaRevocationVoidsTimes, validateWithProof } from './poe.js';
 import { blankReport, fail, note, type PdfVerificationReport, type SignatureReport } from './report.js';
 
 export type { DigestFunction, DigestName } from './digest.js';
-export type { PdfVerificationReport, SignatureCheck, SignatureReport } from './report.js';
+export type { PdfVerificationReport, SignatureReport, SignatureReportCheck } from './report.js';
 
 /** Options of {@link verifyPdf}. */
 export interface VerifyPdfOptions {
@@ -45,46 +54,47 @@ export interface VerifyPdfOptions {
    * certificate that expired or was revoked after it still validates at it.
    */
   proofOfExistence?: { time: Date; source?: string };
+  /**
+   * Put each signer's (and TSA's) certificate in the report, as PEM or base64 DER (default: not;
+   * the report still names it: subject, issuer, serial, SHA-256 fingerprint, validity).
+   */
+  includeCertificates?: CertificateEncoding;
   /** What an unknown revocation status means (default `hard-fail`). */
   revocation?: RevocationMode;
   /** Fetches OCSP and CRLs; omit for offline verification. */
   transport?: Transport;
   /**
-   * Hashes the signed byte ranges of the document (default: WebCrypto over a copy of them). In
-   * Node, `verifyPdfFile` and `nodeDigest` from `@kyso/pdf-signature/node` stream them through an
-   * incremental node:crypto hash instead.
+   * Hashes the signed byte ranges of the document (default: in Node, an incremental node:crypto
+   * hash over them, without a copy; elsewhere WebCrypto over a copy). `verifyPdfFile` from
+   * `@kyso/pdf-signature/node` also reads the file a window at a time and hashes a prefix that
+   * several signatures share once.
    */
   digest?: DigestFunction;
 }
 
-const REVOCATION_MODES: readonly RevocationMode[] = ['hard-fail', 'soft-fail', 'none'];
-
-/** Refuses options that would silently weaken a check (a misspelt mode, a bad time). */
-function checkOptions(options: VerifyPdfOptions): void {
-  const bad = (option: string, en: string, vi: string) =>
-    new KysoError('INVALID_OPTION', `verifyPdf: option ${option} ${en}`, {
-      messageVi: `verifyPdf: tùy chọn ${option} ${vi}`,
-    });
-  if (typeof options !== 'object' || options === null)
-    throw bad('object', 'is required (at least { trustAnchors })', 'là bắt buộc (ít nhất { trustAnchors })');
-  const anchors = options.trustAnchors as unknown;
-  if (!Array.isArray(anchors) && !(typeof anchors === 'object' && anchors !== null && 'anchors' in anchors))
-    throw bad(
-      'trustAnchors',
-      'must be an array of certificates or a TrustStore',
-      'phải là mảng chứng thư số hoặc TrustStore',
+/**
+ * Refuses options that would silently weaken a check (a misspelt revocation mode, one certificate
+ * where a list is expected, a time that is not one) with `OPTION_INVALID`, naming the option.
+ */
+function checkOptions(options: VerifyPdfOptions): VerifyPdfOptions {
+  const checked = checkOptionsObject(options, 'verifyPdf');
+  checkTrustAnchors(checked.trustAnchors);
+  if (checked.revocation !== undefined) checkRevocationMode(checked.revocation);
+  checkOptionalCrlList(checked.crls, 'crls');
+  checkOptionalDate(checked.at, 'at');
+  checkOptionalTransport(checked.transport);
+  checkOptionalFunction(checked.digest, 'digest');
+  if (checked.proofOfExistence !== undefined) {
+    checkOptionsObject(checked.proofOfExistence, 'verifyPdf proofOfExistence');
+    checkDate(checked.proofOfExistence.time, 'proofOfExistence.time');
+  }
+  if (checked.includeCertificates !== undefined && !['pem', 'der'].includes(checked.includeCertificates))
+    throw new OptionError(
+      'includeCertificates',
+      `verifyPdf: \`includeCertificates\` must be 'pem' or 'der' (got ${JSON.stringify(checked.includeCertificates)})`,
+      `verifyPdf: \`includeCertificates\` phải là 'pem' hoặc 'der' (nhận được ${JSON.stringify(checked.includeCertificates)})`,
     );
-  if (options.revocation !== undefined && !REVOCATION_MODES.includes(options.revocation))
-    throw bad(
-      'revocation',
-      `must be one of ${REVOCATION_MODES.join(', ')} (got ${JSON.stringify(options.revocation)})`,
-      `phải là một trong ${REVOCATION_MODES.join(', ')} (nhận được ${JSON.stringify(options.revocation)})`,
-    );
-  const badDate = (d: unknown) => !(d instanceof Date) || Number.isNaN(d.getTime());
-  if (options.at !== undefined && badDate(options.at))
-    throw bad('at', 'must be a valid Date', 'phải là một Date hợp lệ');
-  if (options.proofOfExistence !== undefined && badDate(options.proofOfExistence?.time))
-    throw bad('proofOfExistence.time', 'must be a valid Date', 'phải là một Date hợp lệ');
+  return checked;
 }
 
 /** One signature or document timestamp on its way through the steps. */
@@ -158,6 +168,8 @@ function findEntries(doc: PdfDocument): Entry[] {
 /** Step 1: the ByteRange, what changed after it, and the cryptography of the signature or timestamp. */
 async function examine(entry: Entry, doc: PdfDocument, options: VerifyPdfOptions): Promise<void> {
   const { field: sig, report } = entry;
+  report.reason = sig.reason;
+  report.location = sig.location;
   const range = checkByteRange(sig, doc);
   report.coversWholeDocument = range.ok && range.end === doc.length;
   if (!range.ok) {
@@ -181,13 +193,25 @@ async function examine(entry: Entry, doc: PdfDocument, options: VerifyPdfOptions
     field: sig.fieldObjectNumber,
   });
   report.modifiedAfter = entry.modifications.level;
-  const digestOf = (hash: DigestName) => (options.digest ?? webCryptoDigest)(hash, range.spans, doc.source);
+  const digestOf = (hash: DigestName) => (options.digest ?? defaultDigest)(hash, range.spans, doc.source);
   if (sig.type === 'timestamp') {
-    const ts = await checkDocumentTimestamp(report, sig.contents ?? new Uint8Array(), digestOf);
+    const ts = await checkDocumentTimestamp(
+      report,
+      sig.contents ?? new Uint8Array(),
+      digestOf,
+      options.includeCertificates,
+    );
     if (ts) entry.documentTimestamp = ts;
     return;
   }
-  const intact = await checkSignatureCms(report, sig, range.spans, doc.source, digestOf);
+  const intact = await checkSignatureCms(
+    report,
+    sig,
+    range.spans,
+    doc.source,
+    digestOf,
+    options.includeCertificates,
+  );
   if (intact) entry.signature = intact;
 }
 
@@ -289,6 +313,7 @@ async function validatePaths(
         vi: 'dấu thời gian văn bản',
       });
       report.checks.push(...certificateChecks(result.chain));
+      report.path = result.chain.path;
       report.indication = result.indication;
       report.subIndication = result.subIndication;
       if (result.voided)
@@ -315,6 +340,11 @@ async function validatePaths(
         en: 'the signature timestamp',
         vi: 'dấu thời gian của chữ ký',
       });
+      if (intact.timestamp.tsaCertificate)
+        report.timestampAuthority = identityOf(intact.timestamp.tsaCertificate, {
+          kind: 'timestamp-authority',
+          ...(options.includeCertificates ? { encoding: options.includeCertificates } : {}),
+        });
       if (result.proof) {
         own = result.proof;
         report.timestampTime = intact.timestamp.info.genTime.toISOString();
@@ -355,6 +385,7 @@ async function validatePaths(
       proof,
     );
     report.checks.push(...certificateChecks(chain.chain));
+    report.path = chain.chain.path;
     report.indication = chain.indication;
     report.subIndication = chain.subIndication;
     if (chain.provenAt) {
