@@ -62,7 +62,11 @@ export function judgeClaimedTimes(
   if (proven) {
     for (const c of named) {
       if (apart(c.time, proven) <= AGREEMENT_MS) continue;
-      const why = explain(c.time, proven);
+      // The CMS value may be /M's local time read as UTC even when both differ from the timestamp.
+      const why =
+        c.time === claims.cms && claims.pdf && !localTimeAsUtc(c.time, proven)
+          ? explain(c.time, claims.pdf)
+          : explain(c.time, proven);
       warnings.push({
         en: `${c.en} claims ${iso(c.time)}, which the signature timestamp (${iso(proven)}) contradicts${why.en}`,
         vi: `${c.vi} ghi ${iso(c.time)}, mâu thuẫn với dấu thời gian (${iso(proven)})${why.vi}`,

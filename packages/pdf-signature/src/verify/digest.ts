@@ -35,8 +35,13 @@ export async function webCryptoDigest(
 }
 
 /** The parts of node:crypto the default digest uses, reached without a static `node:` import. */
+interface NodeHash {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+  copy(): NodeHash;
+}
 interface NodeCrypto {
-  createHash(name: string): { update(data: Uint8Array): unknown; digest(): Uint8Array };
+  createHash(name: string): NodeHash;
 }
 
 /** node:crypto where the runtime has it (Node 20.16+: `process.getBuiltinModule`), else undefined. */
@@ -50,14 +55,35 @@ function nodeCrypto(): NodeCrypto | undefined {
 }
 
 /**
- * The default digest: in Node, an incremental node:crypto hash over the source's chunks (no copy
- * of the covered bytes: a 200 MB document costs its chunks, not another 200 MB); elsewhere
- * WebCrypto, which needs the bytes in one buffer. The root entry imports nothing from `node:`.
+ * The default digest of one verification: in Node, an incremental node:crypto hash over the
+ * source's chunks (no copy of the covered bytes), which hashes a prefix that several signatures
+ * share once (every ByteRange starts at byte 0, so a later signature's first span extends an
+ * earlier one's, and the hash state there is copied instead of recomputed); elsewhere WebCrypto,
+ * which needs the bytes in one buffer. The root entry imports nothing from `node:`.
  */
-export const defaultDigest: DigestFunction = async (hash, spans, source) => {
+export function createDefaultDigest(): DigestFunction {
   const crypto = nodeCrypto();
-  if (!crypto) return webCryptoDigest(hash, spans, source);
-  const h = crypto.createHash(hash.replace('-', '').toLowerCase());
-  for (const span of spans) for await (const piece of source.chunks(span.start, span.end)) h.update(piece);
-  return new Uint8Array(h.digest());
-};
+  if (!crypto) return webCryptoDigest;
+  const states: { hash: DigestName; source: ByteSource; start: number; end: number; state: NodeHash }[] = [];
+  const feed = async (h: NodeHash, spans: readonly ByteSpan[], source: ByteSource) => {
+    for (const span of spans) for await (const piece of source.chunks(span.start, span.end)) h.update(piece);
+  };
+  return async (hash, spans, source) => {
+    const name = hash.replace('-', '').toLowerCase();
+    const [first, ...rest] = spans;
+    if (!first) {
+      const h = crypto.createHash(name);
+      return new Uint8Array(h.digest());
+    }
+    let best: (typeof states)[number] | undefined;
+    for (const s of states) {
+      if (s.hash !== hash || s.source !== source || s.start !== first.start) continue;
+      if (s.end <= first.end && (!best || s.end > best.end)) best = s;
+    }
+    const h = best ? best.state.copy() : crypto.createHash(name);
+    await feed(h, [{ start: best ? best.end : first.start, end: first.end }], source);
+    states.push({ hash, source, start: first.start, end: first.end, state: h.copy() });
+    await feed(h, rest, source);
+    return new Uint8Array(h.digest());
+  };
+}

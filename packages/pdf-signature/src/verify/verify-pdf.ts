@@ -25,7 +25,7 @@ import type { ByteSource } from '../reader/source.js';
 import { checkByteRange } from './byte-range.js';
 import { checkSignatureCms, type IntactSignature } from './check-signature.js';
 import { judgeClaimedTimes } from './claimed-time.js';
-import { type DigestFunction, type DigestName, defaultDigest } from './digest.js';
+import { createDefaultDigest, type DigestFunction, type DigestName } from './digest.js';
 import { checkDocumentTimestamp } from './document-timestamp.js';
 import { type Evidence, parsedEvidence } from './evidence.js';
 import { type CertificateEncoding, identityOf } from './identity.js';
@@ -124,9 +124,10 @@ export async function verifyPdf(
   const entries = findEntries(doc);
   // Revocation data the file carries for every signature (PAdES-LT): it may only add evidence.
   const dss = parsedEvidence(readDocumentSecurityStore(doc));
+  const defaultDigest = createDefaultDigest();
   for (const entry of entries) {
     try {
-      await examine(entry, doc, options);
+      await examine(entry, doc, options, defaultDigest);
     } catch (error) {
       // One signature kyso could not examine must not cost the report on the others.
       fail(
@@ -166,7 +167,12 @@ function findEntries(doc: PdfDocument): Entry[] {
 }
 
 /** Step 1: the ByteRange, what changed after it, and the cryptography of the signature or timestamp. */
-async function examine(entry: Entry, doc: PdfDocument, options: VerifyPdfOptions): Promise<void> {
+async function examine(
+  entry: Entry,
+  doc: PdfDocument,
+  options: VerifyPdfOptions,
+  defaultDigest: DigestFunction,
+): Promise<void> {
   const { field: sig, report } = entry;
   report.reason = sig.reason;
   report.location = sig.location;
