@@ -1,4 +1,5 @@
 import type { Indication, LocalizedMessage, SubIndication } from '@kyso/core';
+import type { EncryptionInfo } from '../reader/encryption/standard-handler.js';
 import type { ModificationLevel } from './modifications.js';
 
 /** One check behind a signature's indication. */
@@ -11,8 +12,12 @@ export interface SignatureCheck {
 /** One signature's result, in the JSON shape `kyso verify --json` prints. */
 export interface SignatureReport {
   index: number;
-  /** A signature (`/Sig`), or a document timestamp (`/DocTimeStamp`, ETSI.RFC3161) whose signer is its TSA. */
-  kind: 'signature' | 'timestamp';
+  /**
+   * A signature (`/Sig`), a document timestamp (`/DocTimeStamp`, ETSI.RFC3161) whose signer is its
+   * TSA, or a usage-rights signature (`/Perms /UR3`): a reader vendor's signature unlocking
+   * features, checked and listed, never counted in the document's indication.
+   */
+  kind: 'signature' | 'timestamp' | 'usage-rights';
   fieldName: string;
   subFilter: string | null;
   indication: Indication;
@@ -58,6 +63,12 @@ export interface PdfVerificationReport {
   indication: Indication;
   /** The time every certificate was validated at (the `at` option, or when verification ran). */
   validationTime: string;
+  /**
+   * Set when the document is encrypted (and kyso decrypted it for reading): the security handler,
+   * its version and revision, the ciphers of streams and strings, and which password opened it.
+   * Signatures cover the encrypted bytes as written, so they verify as for any other file.
+   */
+  encryption: EncryptionInfo | null;
   /**
    * Set when the file's cross-reference data is broken and kyso read it by scanning for objects:
    * the end of the last intact revision and why. Nothing after that end can be `allowed`.
