@@ -195,6 +195,22 @@ export interface PdfVerificationReport {
   /** The time every certificate was validated at (the `at` option, or when verification ran). */
   validationTime: string;
   /**
+   * Set when the document is encrypted (and was decrypted for reading): the security handler, its
+   * version and revision, the ciphers of streams and strings, and which password opened it.
+   * Signatures cover the encrypted bytes as written, so they verify as for any other file.
+   */
+  encryption: {
+    /** The security handler (`Standard`). */
+    filter: string;
+    version: number;
+    revision: number;
+    streams: 'RC4-40' | 'RC4-128' | 'AES-128' | 'AES-256' | 'none';
+    strings: 'RC4-40' | 'RC4-128' | 'AES-128' | 'AES-256' | 'none';
+    encryptMetadata: boolean;
+    authenticatedAs: 'user' | 'owner';
+    userPasswordEmpty: boolean;
+  } | null;
+  /**
    * Set when the file's cross-reference data is broken and it was read by scanning for objects:
    * the end of the last intact revision and why. Nothing after that end can be `allowed`.
    */

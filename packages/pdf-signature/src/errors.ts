@@ -9,7 +9,12 @@ export type PdfErrorCode =
   | 'PDF_XREF_LOOP'
   | 'PDF_REFERENCE_LOOP'
   | 'PDF_STREAM_TOO_LARGE'
+  /** Encrypted in a way kyso does not read (a certificate or vendor security handler); or, from `PdfDocument.load`, encrypted at all. */
   | 'PDF_ENCRYPTED'
+  /** Encrypted with a user password that was not given (the empty one does not open it). */
+  | 'PDF_PASSWORD_REQUIRED'
+  /** The password given is neither the user nor the owner password. */
+  | 'PDF_PASSWORD_INCORRECT'
   | 'PDF_FILE_UNREADABLE'
   | 'PDF_CHANGED_WHILE_READING'
   | 'PDF_BUDGET_EXCEEDED'

@@ -64,7 +64,7 @@ export type { AppearanceObject, FormXObject } from './appearance/xobject.js';
 export { AppearanceStream, ObjectAllocator, renumberAppearance } from './appearance/xobject.js';
 export type { PdfErrorCode } from './errors.js';
 export { PdfError } from './errors.js';
-export type { XrefSection } from './reader/document.js';
+export type { DecryptionOptions, EncryptionInfo, XrefSection } from './reader/document.js';
 export { PdfDocument, READER_LIMITS } from './reader/document.js';
 export type { DocumentSecurityStore } from './reader/dss.js';
 export { readDocumentSecurityStore } from './reader/dss.js';

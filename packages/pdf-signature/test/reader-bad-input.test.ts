@@ -116,6 +116,46 @@ describe('the PDF reader on hostile input', () => {
     );
   });
 
+  it.each([
+    ['a certificate security handler', '<< /Filter /Adobe.PubSec /V 4 /R 4 >>', 'PDF_ENCRYPTED'],
+    ['an unknown algorithm version', '<< /Filter /Standard /V 3 /R 3 >>', 'PDF_ENCRYPTED'],
+    [
+      'an unknown crypt filter method',
+      '<< /Filter /Standard /V 4 /R 4 /CF << /StdCF << /CFM /Foo >> >> /StmF /StdCF /StrF /StdCF >>',
+      'PDF_ENCRYPTED',
+    ],
+    [
+      'a crypt filter named but not defined',
+      '<< /Filter /Standard /V 4 /R 4 /StmF /Nope /O <00> /U <00> /P -4 >>',
+      'PDF_MALFORMED',
+    ],
+    ['no /O and /U', '<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 >>', 'PDF_MALFORMED'],
+    [
+      'an /O and /U no password matches (RC4)',
+      `<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <${'11'.repeat(32)}> /U <${'22'.repeat(32)}> >>`,
+      'PDF_PASSWORD_REQUIRED',
+    ],
+    [
+      'an /O and /U no password matches (AES-256)',
+      `<< /Filter /Standard /V 5 /R 6 /P -4 /O <${'11'.repeat(48)}> /U <${'22'.repeat(48)}> /OE <${'33'.repeat(32)}> /UE <${'44'.repeat(32)}> >>`,
+      'PDF_PASSWORD_REQUIRED',
+    ],
+    ['an /Encrypt that is not a dictionary', '(secret)', 'PDF_MALFORMED'],
+  ])('an encrypted file with %s: a PdfError, never a crash', async (_, encrypt, code) => {
+    await expect(
+      PdfDocument.open(pdf(['<< /Type /Catalog >>', encrypt], '/Encrypt 2 0 R /ID [<0102> <0102>] ')),
+    ).rejects.toMatchObject({ code });
+  });
+
+  it('a wrong password is its own error', async () => {
+    const encrypt = `<< /Filter /Standard /V 2 /R 3 /Length 128 /P -4 /O <${'11'.repeat(32)}> /U <${'22'.repeat(32)}> >>`;
+    await expect(
+      PdfDocument.open(pdf(['<< /Type /Catalog >>', encrypt], '/Encrypt 2 0 R /ID [<0102> <0102>] '), {
+        password: 'sai',
+      }),
+    ).rejects.toMatchObject({ code: 'PDF_PASSWORD_INCORRECT' });
+  });
+
   it('a /Contents that is not hex', () => {
     const doc = PdfDocument.load(
       pdf([

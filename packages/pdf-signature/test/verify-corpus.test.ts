@@ -58,6 +58,18 @@ describe('signatures without signed attributes, and adbe.pkcs7.sha1', () => {
   });
 });
 
+describe('an encrypted corpus file', () => {
+  it('reads dss/encrypted.pdf (RC4 128-bit, empty user password) and verifies its signature, whose /Contents its writer encrypted', async () => {
+    const r = await verify('dss/encrypted.pdf');
+    expect(r.encryption).toMatchObject({ revision: 3, streams: 'RC4-128', authenticatedAs: 'user' });
+    // pdfsig reads the /Contents as written and cannot parse it ("Input couldn't be parsed as a
+    // CMS signature"): ISO 32000-1 did not exempt it from encryption, and this writer encrypted
+    // it. kyso uses the decrypted bytes only because the written ones are not DER and they are.
+    expect(r.signatures[0]).toMatchObject({ intact: true, subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(r.signatures[0]!.modifiedAfter).toBe('none');
+  });
+});
+
 describe('signature timestamps', () => {
   it('finds the timestamp of a PAdES-T signature valid (imprint over the signature value, TSA signature)', async () => {
     for (const f of ['dss/doc-firmado-T.pdf', 'dss/doc-firmado-LT.pdf']) {

@@ -14,7 +14,12 @@ export { startOcspResponder } from './ocsp.js';
 export type { NssSigner } from './pdf.js';
 export { createNssSigner, fillTextField, formPdf, minimalPdf, scannedPdf } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';
-export { addDocumentTimestamp, type SignaturePermissions, signWithOpensslCms } from './pdf-cms-signer.js';
+export {
+  addDocumentTimestamp,
+  type SignaturePermissions,
+  signWithOpensslCms,
+  signWithOpensslX509RsaSha1,
+} from './pdf-cms-signer.js';
 export { addDocumentSecurityStore, type DssData } from './pdf-dss.js';
 export type {
   CertificateProfile,

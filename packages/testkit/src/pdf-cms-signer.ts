@@ -252,6 +252,10 @@ export async function signWithOpensslCms(
     extraSigners?: readonly IssuedCertificate[];
     /** The encapsulated content type to declare (default id-data). */
     contentType?: string;
+    /** The digest `openssl cms -md` uses (default `sha256`; `ripemd160`, `sm3` for the unsupported). */
+    digest?: string;
+    /** A usage-rights signature: a /Reference with /TransformMethod /UR3 (ISO 32000-2 §12.8.2.3). */
+    usageRights?: boolean;
   } & SignaturePermissions = {},
 ): Promise<Uint8Array> {
   const m = options.claimedTime
@@ -260,7 +264,11 @@ export async function signWithOpensslCms(
   const p = writePlaceholder(
     input,
     fieldName,
-    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${options.subFilter ?? 'ETSI.CAdES.detached'}${m}`,
+    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${options.subFilter ?? 'ETSI.CAdES.detached'}${m}${
+      options.usageRights
+        ? ' /Reference [<< /Type /SigRef /TransformMethod /UR3 /TransformParams << /Type /TransformParams /V /2.2 /Form [/Add /Delete /FillIn] >> >>]'
+        : ''
+    }`,
     options,
   );
   const dir = makeTempDir('cms-sign');
@@ -275,7 +283,7 @@ export async function signWithOpensslCms(
     ...(options.noAttributes ? ['-noattr'] : options.withoutSigningCertificate ? [] : ['-cades']),
     ...(options.contentType ? ['-econtent_type', options.contentType] : []),
     '-md',
-    'sha256',
+    options.digest ?? 'sha256',
     '-in',
     dataPath,
     '-signer',
@@ -304,4 +312,33 @@ export async function signWithOpensslCms(
     cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath, dir));
   }
   return fillPlaceholder(p, cms);
+}
+
+/**
+ * Signs `input` the legacy way of `adbe.x509.rsa_sha1` (ISO 32000-1 §12.8.3.2): a PKCS#1 v1.5
+ * RSA signature (`openssl dgst -sha1 -sign`) over the ByteRange, as a DER OCTET STRING in
+ * /Contents, and the signer's certificate, then `chain`, in /Cert (an array of strings, or one
+ * string when `chain` is empty and `singleCert` is set).
+ */
+export async function signWithOpensslX509RsaSha1(
+  input: Uint8Array,
+  signer: IssuedCertificate,
+  chain: readonly IssuedCertificate[],
+  fieldName: string,
+  options: { singleCert?: boolean } = {},
+): Promise<Uint8Array> {
+  const hex = (c: IssuedCertificate) => `<${Buffer.from(c.der).toString('hex')}>`;
+  const certs =
+    options.singleCert && chain.length === 0 ? hex(signer) : `[${[signer, ...chain].map(hex).join(' ')}]`;
+  const p = writePlaceholder(
+    input,
+    fieldName,
+    `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.x509.rsa_sha1 /Cert ${certs}`,
+    {},
+  );
+  const dir = makeTempDir('x509-sign');
+  const dataPath = writeCoveredBytes(p, dir);
+  const sigPath = join(dir, 'sig.bin');
+  await run('openssl', ['dgst', '-sha1', '-sign', signer.keyPath, '-out', sigPath, dataPath]);
+  return fillPlaceholder(p, tlv(0x04, new Uint8Array(readFileSync(sigPath))));
 }

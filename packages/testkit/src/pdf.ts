@@ -160,8 +160,17 @@ export function fillTextField(
 /** An NSS database holding the test PKI's roots and the keys of the given signers. */
 export interface NssSigner {
   readonly dir: string;
-  /** Signs `input` with `signer`'s key, adding field `fieldName`; returns the signed bytes. */
-  sign(input: Uint8Array, signer: IssuedCertificate, fieldName: string): Promise<Uint8Array>;
+  /**
+   * Signs `input` with `signer`'s key, adding field `fieldName`; returns the signed bytes. An
+   * encrypted `input` is signed in its encryption (poppler encrypts the increment with the file's
+   * key), opened with `options.userPassword` or `options.ownerPassword` when it needs one.
+   */
+  sign(
+    input: Uint8Array,
+    signer: IssuedCertificate,
+    fieldName: string,
+    options?: { userPassword?: string; ownerPassword?: string },
+  ): Promise<Uint8Array>;
   /** Removes the database and the documents it signed. */
   cleanup(): void;
 }
@@ -220,7 +229,7 @@ export async function createNssSigner(
   return {
     dir,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
-    async sign(input, signer, fieldName) {
+    async sign(input, signer, fieldName, options = {}) {
       counter += 1;
       const work = join(dir, `doc-${counter}`);
       mkdirSync(work);
@@ -237,6 +246,8 @@ export async function createNssSigner(
         fieldName,
         '-digest',
         'SHA256',
+        ...(options.userPassword !== undefined ? ['-upw', options.userPassword] : []),
+        ...(options.ownerPassword !== undefined ? ['-opw', options.ownerPassword] : []),
         inPath,
         outPath,
       ]);

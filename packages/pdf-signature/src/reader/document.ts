@@ -1,4 +1,9 @@
 import { PdfError } from '../errors.js';
+import {
+  type DecryptionOptions,
+  type EncryptionInfo,
+  StandardSecurityHandler,
+} from './encryption/standard-handler.js';
 import { decodeStream } from './filters.js';
 import { isWhitespace, Lexer, latin1 } from './lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects.js';
@@ -7,9 +12,10 @@ import { type ByteSource, lastIndexOfAscii, PrefixSource, scanAscii, toByteSourc
 /**
  * A read-only view of a PDF, revision by revision: the cross-reference sections (classic tables,
  * streams, hybrid files), the byte boundary of every revision (`%%EOF`), and objects resolved on
- * demand, including those inside object streams. It never writes and never guesses: a broken
- * cross-reference chain is an error, not a reconstruction. It reads through a {@link ByteSource}
- * a window at a time, so the document may stay on disk.
+ * demand, including those inside object streams. It never writes. It reads through a
+ * {@link ByteSource} a window at a time, so the document may stay on disk. An encrypted document
+ * (Standard security handler) is opened with {@link PdfDocument.open}, which authenticates a
+ * password and then decrypts strings and streams as they are read.
  */
 
 /** Where an object lives: at an offset, or inside an object stream. */
@@ -107,10 +113,75 @@ export class PdfDocument {
     private readonly parsed = new Map<number, { num: number; gen: number; value: PdfValue; end: number }>(),
     /** Cross-reference sections read at each offset, shared with the revisions `revisionAt` reads. */
     private readonly sectionCache = new Map<number, XrefSection>(),
+    /** Decrypts strings and streams of an encrypted document, shared with its revisions. */
+    private security: StandardSecurityHandler | undefined = undefined,
   ) {}
 
-  /** Reads a PDF's structure, from bytes in memory or a {@link ByteSource}; objects are parsed lazily. */
+  /**
+   * Reads a PDF's structure, from bytes in memory or a {@link ByteSource}; objects are parsed
+   * lazily. Synchronous, for unencrypted documents: an encrypted one is opened with
+   * {@link PdfDocument.open}.
+   *
+   * @throws PdfError `PDF_ENCRYPTED` for an encrypted document; the reader's codes for a file it
+   *   cannot read.
+   */
   static load(input: Uint8Array | ByteSource): PdfDocument {
+    const doc = PdfDocument.read(input);
+    if (doc.trailer.get('Encrypt') !== undefined && doc.trailer.get('Encrypt') !== null) {
+      throw new PdfError(
+        'PDF_ENCRYPTED',
+        'the PDF is encrypted: open it with PdfDocument.open (verifyPdf does), which decrypts it for reading',
+        {
+          messageVi:
+            'tệp PDF được mã hóa: mở bằng PdfDocument.open (verifyPdf dùng cách này) để giải mã khi đọc',
+        },
+      );
+    }
+    return doc;
+  }
+
+  /**
+   * Reads a PDF's structure like {@link PdfDocument.load}, and an encrypted one too: the Standard
+   * security handler (ISO 32000-2 §7.6.4: RC4 40 and 128 bits, AES-128, AES-256 of revisions 5
+   * and 6) authenticates the password (the empty user password when none is given; an owner
+   * password opens it too), then strings and streams are decrypted as objects are read.
+   * Asynchronous because the AES-256 key derivation hashes through WebCrypto; reading stays
+   * synchronous after it.
+   *
+   * @throws PdfError `PDF_PASSWORD_REQUIRED` when the document needs a password and none was
+   *   given; `PDF_PASSWORD_INCORRECT` when the given one does not open it; `PDF_ENCRYPTED` for a
+   *   security handler kyso does not read (certificates, a vendor's); the reader's codes for a
+   *   file it cannot read.
+   */
+  static async open(input: Uint8Array | ByteSource, options: DecryptionOptions = {}): Promise<PdfDocument> {
+    const doc = PdfDocument.read(input);
+    const ref = doc.trailer.get('Encrypt');
+    if (ref === undefined || ref === null) return doc;
+    const encrypt = doc.deref(ref);
+    if (!(encrypt instanceof PdfDict))
+      throw new PdfError('PDF_MALFORMED', 'the trailer names an /Encrypt that is not a dictionary', {
+        messageVi: 'trailer nêu /Encrypt không phải là từ điển',
+      });
+    const ids = doc.deref(doc.trailer.get('ID'));
+    const first = Array.isArray(ids) ? doc.deref(ids[0]) : undefined;
+    doc.security = await StandardSecurityHandler.open(
+      encrypt,
+      first instanceof PdfString ? first.bytes : new Uint8Array(0),
+      ref instanceof PdfRef ? ref.num : undefined,
+      options,
+    );
+    // Nothing read before the key was known stays: it would be the encrypted form.
+    doc.cache.clear();
+    doc.objectStreams.clear();
+    return doc;
+  }
+
+  /** How the document is encrypted and which password opened it (undefined: not encrypted). */
+  get encryption(): EncryptionInfo | undefined {
+    return this.security?.info;
+  }
+
+  private static read(input: Uint8Array | ByteSource): PdfDocument {
     const doc = new PdfDocument(toByteSource(input));
     // A missing %PDF- header alone does not stop reading (viewers accept such files); the
     // structure must still be sound.
@@ -121,11 +192,6 @@ export class PdfDocument {
     } catch (error) {
       if (!(error instanceof PdfError) || !REPAIRABLE.has(error.code)) throw error;
       doc.reconstruct(error);
-    }
-    if (doc.trailer.get('Encrypt') !== undefined) {
-      throw new PdfError('PDF_ENCRYPTED', 'the PDF is encrypted; kyso verifies unencrypted documents', {
-        messageVi: 'tệp PDF được mã hóa; kyso chỉ kiểm tra tệp không mã hóa',
-      });
     }
     return doc;
   }
@@ -175,9 +241,10 @@ export class PdfDocument {
     return at < 0 ? 0 : Math.max(...this.endsOfEofAt(at));
   }
 
-  /** The raw (still encoded) data of a stream. */
+  /** The data of a stream, decrypted when the document is encrypted, still encoded by its filters. */
   streamData(stream: PdfStream): Uint8Array {
-    return this.source.read(stream.dataStart, stream.dataEnd);
+    const raw = this.source.read(stream.dataStart, stream.dataEnd);
+    return this.security ? this.security.streamData(stream, raw) : raw;
   }
 
   /**
@@ -552,8 +619,10 @@ export class PdfDocument {
     try {
       const entry = this.merged.get(ref.num);
       let value: PdfValue = null;
-      if (entry?.type === 1) value = this.parseIndirect(entry.offset).value;
-      else if (entry?.type === 2) value = this.fromObjectStream(entry.stream, entry.index, ref.num);
+      if (entry?.type === 1) {
+        const parsed = this.parseIndirect(entry.offset);
+        value = this.security ? this.security.decryptObject(parsed.value, ref.num, parsed.gen) : parsed.value;
+      } else if (entry?.type === 2) value = this.fromObjectStream(entry.stream, entry.index, ref.num);
       this.cache.set(ref.num, value);
       return value;
     } finally {
@@ -612,7 +681,12 @@ export class PdfDocument {
    * which a later update could skip with its `/Prev` (a rollback).
    */
   revisionAt(end: number): PdfDocument {
-    const view = new PdfDocument(new PrefixSource(this.source, end), this.parsed, this.sectionCache);
+    const view = new PdfDocument(
+      new PrefixSource(this.source, end),
+      this.parsed,
+      this.sectionCache,
+      this.security,
+    );
     view.headerFound = this.headerFound;
     try {
       view.useChain(view.readXrefChain(view.startXrefBefore(end)));
@@ -691,4 +765,5 @@ export class PdfDocument {
   }
 }
 
+export type { DecryptionOptions, EncryptionInfo };
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString };

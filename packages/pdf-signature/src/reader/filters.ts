@@ -95,6 +95,8 @@ export function decodeStream(dict: PdfDict, data: Uint8Array): Uint8Array {
     const name = f instanceof PdfName ? f.name : '';
     const p = parmsList[i] instanceof PdfDict ? (parmsList[i] as PdfDict) : undefined;
     if (name === 'FlateDecode' || name === 'Fl') out = unpredict(inflate(out), p);
+    // A crypt filter (§7.4.10) was applied when the document's reader decrypted the data.
+    else if (name === 'Crypt') return;
     else
       throw new PdfError('PDF_MALFORMED', `stream filter ${name} is not supported here`, {
         messageVi: `không hỗ trợ bộ lọc luồng ${name}`,

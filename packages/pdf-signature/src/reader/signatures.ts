@@ -6,8 +6,12 @@ import { PdfDict, PdfRef, PdfString, type PdfValue } from './objects.js';
 export interface PdfSignatureField {
   /** Fully qualified field name (`Signature1`, `form.sig2`). */
   fieldName: string;
-  /** `/Sig` or `/DocTimeStamp`. */
-  type: 'signature' | 'timestamp';
+  /**
+   * `/Sig`, `/DocTimeStamp`, or a usage-rights signature (`/Perms /UR3` or `/UR`, or a signature
+   * whose `/Reference` has `/TransformMethod /UR3`): the signature a vendor puts on a form to
+   * unlock features in its reader (ISO 32000-2 §12.8.2.3), not a signature of the document.
+   */
+  type: 'signature' | 'timestamp' | 'usage-rights';
   filter: string | null;
   subFilter: string | null;
   /** The four numbers of /ByteRange, as written (validated later). */
@@ -26,6 +30,11 @@ export interface PdfSignatureField {
   objectNumber: number | null;
   /** The object number of the signature field (its /Lock says what signing it locks). */
   fieldObjectNumber: number | null;
+  /**
+   * The certificates of /Cert (a string or an array of strings), the signer's first: where
+   * `adbe.x509.rsa_sha1` keeps them (ISO 32000-1 §12.8.3.2). Null when there is no /Cert.
+   */
+  certificates: Uint8Array[] | null;
 }
 
 const MAX_FIELDS = 10_000;
@@ -74,7 +83,39 @@ export function findSignatures(doc: PdfDocument): PdfSignatureField[] {
     }
   };
   walk(fields, '', undefined, 0);
+  out.push(...usageRights(doc, catalog, out));
   return out;
+}
+
+/**
+ * The usage-rights signatures of the catalog's /Perms (ISO 32000-2 §12.8.4: /UR3, and /UR of
+ * PDF 1.5), when no field already holds the same dictionary.
+ */
+function usageRights(doc: PdfDocument, catalog: PdfDict, found: PdfSignatureField[]): PdfSignatureField[] {
+  const perms = doc.deref(catalog.get('Perms'));
+  if (!(perms instanceof PdfDict)) return [];
+  const out: PdfSignatureField[] = [];
+  for (const key of ['UR3', 'UR']) {
+    const ref = perms.get(key);
+    const v = doc.deref(ref);
+    if (!(v instanceof PdfDict)) continue;
+    const num = ref instanceof PdfRef ? ref.num : null;
+    if (num !== null && found.some((f) => f.objectNumber === num)) continue;
+    out.push({ ...describe(doc, v, `Perms/${key}`, num), type: 'usage-rights', fieldObjectNumber: null });
+  }
+  return out;
+}
+
+/** Whether a signature dictionary's /Reference names the UR3 transform (usage rights). */
+function isUsageRights(doc: PdfDocument, v: PdfDict): boolean {
+  const refs = doc.deref(v.get('Reference'));
+  if (!Array.isArray(refs)) return false;
+  return refs.some((r) => {
+    const d = doc.deref(r);
+    return (
+      d instanceof PdfDict && (d.name('TransformMethod') === 'UR3' || d.name('TransformMethod') === 'UR')
+    );
+  });
 }
 
 function text(doc: PdfDocument, v: PdfValue | undefined): string | null {
@@ -91,10 +132,17 @@ function describe(
   const br = doc.deref(v.get('ByteRange'));
   const contents = v.get('Contents');
   const c = contents instanceof PdfString ? contents : null;
+  const cert = doc.deref(v.get('Cert'));
+  const certs = (Array.isArray(cert) ? cert.map((x) => doc.deref(x)) : [cert]).filter(
+    (x): x is PdfString => x instanceof PdfString,
+  );
   return {
     fieldName,
-    type:
-      v.name('Type') === 'DocTimeStamp' || v.name('SubFilter') === 'ETSI.RFC3161' ? 'timestamp' : 'signature',
+    type: isUsageRights(doc, v)
+      ? 'usage-rights'
+      : v.name('Type') === 'DocTimeStamp' || v.name('SubFilter') === 'ETSI.RFC3161'
+        ? 'timestamp'
+        : 'signature',
     filter: v.name('Filter') ?? null,
     subFilter: v.name('SubFilter') ?? null,
     byteRange: Array.isArray(br) && br.every((x) => typeof x === 'number') ? (br as number[]) : null,
@@ -106,5 +154,6 @@ function describe(
     location: text(doc, v.get('Location')),
     name: text(doc, v.get('Name')),
     objectNumber,
+    certificates: cert === undefined ? null : certs.map((x) => x.bytes),
   };
 }

@@ -49,7 +49,8 @@ export function locateSignaturePlaceholder(prepared: Uint8Array | ByteSource): P
   const doc = PdfDocument.load(prepared);
   const newest = doc.sections[0]!;
   const candidates = findSignatures(doc).filter(
-    (s) => s.objectNumber !== null && newest.entries.get(s.objectNumber)?.type === 1,
+    (s) =>
+      s.type !== 'usage-rights' && s.objectNumber !== null && newest.entries.get(s.objectNumber)?.type === 1,
   );
   if (candidates.length !== 1)
     throw noPlaceholder(
@@ -90,7 +91,7 @@ export function locateSignaturePlaceholder(prepared: Uint8Array | ByteSource): P
     contentsEnd: c,
     capacity: Math.floor((c - b - 2) / 2),
     fieldName: sig.fieldName,
-    kind: sig.type,
+    kind: sig.type === 'timestamp' ? 'timestamp' : 'signature',
   };
 }
 

@@ -24,6 +24,7 @@ import { findSignatures, type PdfSignatureField } from '../reader/signatures.js'
 import type { ByteSource } from '../reader/source.js';
 import { checkByteRange } from './byte-range.js';
 import { checkSignatureCms, type IntactSignature } from './check-signature.js';
+import { checkX509RsaSha1 } from './check-x509-rsa-sha1.js';
 import { judgeClaimedTimes } from './claimed-time.js';
 import { createDefaultDigest, type DigestFunction, type DigestName } from './digest.js';
 import { checkDocumentTimestamp } from './document-timestamp.js';
@@ -70,6 +71,12 @@ export interface VerifyPdfOptions {
    * several signatures share once.
    */
   digest?: DigestFunction;
+  /**
+   * The password of an encrypted document: its user password, or its owner password (default:
+   * the empty user password, which opens most encrypted signed files). A document that needs
+   * another throws `PDF_PASSWORD_REQUIRED`; a wrong one `PDF_PASSWORD_INCORRECT`.
+   */
+  password?: string | Uint8Array;
 }
 
 /**
@@ -93,6 +100,16 @@ function checkOptions(options: VerifyPdfOptions): VerifyPdfOptions {
       'includeCertificates',
       `verifyPdf: \`includeCertificates\` must be 'pem' or 'der' (got ${JSON.stringify(checked.includeCertificates)})`,
       `verifyPdf: \`includeCertificates\` phải là 'pem' hoặc 'der' (nhận được ${JSON.stringify(checked.includeCertificates)})`,
+    );
+  if (
+    checked.password !== undefined &&
+    typeof checked.password !== 'string' &&
+    !(checked.password instanceof Uint8Array)
+  )
+    throw new OptionError(
+      'password',
+      'verifyPdf: `password` must be a string or a Uint8Array',
+      'verifyPdf: `password` phải là chuỗi hoặc Uint8Array',
     );
   return checked;
 }
@@ -120,7 +137,10 @@ export async function verifyPdf(
 ): Promise<PdfVerificationReport> {
   checkOptions(options);
   const validationTime = options.at ?? new Date();
-  const doc = PdfDocument.load(input);
+  const doc = await PdfDocument.open(
+    input,
+    options.password !== undefined ? { password: options.password } : {},
+  );
   const entries = findEntries(doc);
   // Revocation data the file carries for every signature (PAdES-LT): it may only add evidence.
   const dss = parsedEvidence(readDocumentSecurityStore(doc));
@@ -147,6 +167,7 @@ export async function verifyPdf(
   return {
     indication: documentIndication(signatures),
     validationTime: validationTime.toISOString(),
+    encryption: doc.encryption ? { ...doc.encryption } : null,
     reconstructed: doc.reconstruction
       ? { intactEnd: doc.reconstruction.intactEnd, reason: doc.reconstruction.reason }
       : null,
@@ -200,6 +221,16 @@ async function examine(
   });
   report.modifiedAfter = entry.modifications.level;
   const digestOf = (hash: DigestName) => (options.digest ?? defaultDigest)(hash, range.spans, doc.source);
+  if (sig.type === 'usage-rights')
+    note(report, 'usage-rights', 'passed', {
+      en: "a usage-rights signature (ISO 32000-2 §12.8.2.3): a reader vendor's signature enabling features, not a signature of the document; checked and listed, not counted in the document's result",
+      vi: 'chữ ký quyền sử dụng (ISO 32000-2 §12.8.2.3): chữ ký của hãng phần mềm đọc để mở tính năng, không phải chữ ký của văn bản; được kiểm tra và liệt kê, không tính vào kết quả của văn bản',
+    });
+  if (sig.subFilter === 'adbe.x509.rsa_sha1') {
+    const intact = await checkX509RsaSha1(report, sig, range.spans, doc.source);
+    if (intact) entry.signature = intact;
+    return;
+  }
   if (sig.type === 'timestamp') {
     const ts = await checkDocumentTimestamp(
       report,
@@ -491,7 +522,12 @@ function failBeforeBrokenLaterSignatures(entries: Entry[], doc: PdfDocument): vo
     const s = entry.report;
     const broken = entries
       .slice(i + 1)
-      .find((later) => !later.report.intact && showsSomething(doc, later.field.fieldObjectNumber));
+      .find(
+        (later) =>
+          later.report.kind !== 'usage-rights' &&
+          !later.report.intact &&
+          showsSomething(doc, later.field.fieldObjectNumber),
+      );
     if (!broken || s.modifiedAfter === 'disallowed') return;
     s.modifiedAfter = 'disallowed';
     // The earlier "only as permitted" verdict no longer holds: drop it.
@@ -512,7 +548,9 @@ function failBeforeBrokenLaterSignatures(entries: Entry[], doc: PdfDocument): vo
 }
 
 /** The document's indication over its signatures (or, when it has none, its timestamps). */
-function documentIndication(signatures: SignatureReport[]): PdfVerificationReport['indication'] {
+function documentIndication(all: SignatureReport[]): PdfVerificationReport['indication'] {
+  // A usage-rights signature vouches for a reader's features, not for the document.
+  const signatures = all.filter((s) => s.kind !== 'usage-rights');
   const signed = signatures.filter((s) => s.kind === 'signature');
   const judged = signed.length > 0 ? signed : signatures;
   // Any entry that failed (a broken timestamp too) fails the document; an untrusted TSA does not.
