@@ -199,6 +199,38 @@ describe('2. a claimed time is reported, never trusted', () => {
     expect(revocation.message.en).not.toMatch(/soft-fail/);
   });
 
+  it('a key revoked after the proven time passes, and the report says it was revoked later, not soft-fail', async () => {
+    const { personalSubject } = await import('@kyso/testkit');
+    const leaf = await pki.subCa.issue({
+      name: 'revoked-tomorrow',
+      subject: personalSubject('Đỗ Thị Hoa', '025080000199'),
+      profile: 'personal',
+    });
+    const signed = await signWithOpensslCms(minimalPdf(), leaf, [pki.subCa.certificate], 'Sig');
+    const receipt = new Date();
+    await pki.subCa.revoke(leaf, 'keyCompromise', new Date(receipt.getTime() + 86_400_000));
+    await pki.subCa.updateCrl();
+    const later = {
+      trustAnchors: [root],
+      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+      revocation: 'hard-fail' as const,
+      at: new Date(receipt.getTime() + 2 * 86_400_000),
+    };
+    const bare = await verifyPdf(signed, later);
+    expect(bare.signatures[0]).toMatchObject({
+      indication: 'INDETERMINATE',
+      subIndication: 'REVOKED_NO_POE',
+    });
+    const received = await verifyPdf(signed, {
+      ...later,
+      proofOfExistence: { time: receipt, source: 'số đến 45' },
+    });
+    expect(received.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED' });
+    const revocation = received.signatures[0]!.checks.find((c) => c.id === 'certificate:revocation')!;
+    expect(revocation.message.en).toMatch(/revoked later: .*keyCompromise/);
+    expect(revocation.message.en).not.toMatch(/soft-fail/);
+  });
+
   it('timestamps prove existence back through time: a document timestamp proves the signature timestamp, which proves the signature', async () => {
     const stamped = await signWithOpensslCms(
       minimalPdf(),

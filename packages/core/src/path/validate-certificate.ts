@@ -325,23 +325,7 @@ function report(
               vi: 'không kiểm tra thu hồi (chế độ none)',
             },
           }
-        : outcome.revocation.every((r) => r.status === 'good')
-          ? {
-              id: 'revocation',
-              status: 'passed',
-              message: {
-                en: `no certificate of the path is revoked (${options.revocation})`,
-                vi: `không chứng thư số nào trong đường dẫn bị thu hồi (${options.revocation})`,
-              },
-            }
-          : {
-              id: 'revocation',
-              status: 'warning',
-              message: {
-                en: 'some revocation statuses are unknown (soft-fail)',
-                vi: 'một số tình trạng thu hồi chưa xác định (chế độ mềm)',
-              },
-            };
+        : revocationSummary(outcome.revocation, options.revocation ?? 'hard-fail', options.validationTime);
     checks.push(revocationCheck);
   }
   // Fail closed: a validation that reached a limit did not decide, unless a revocation was proven.
@@ -363,5 +347,45 @@ function report(
     path: describePath(outcome),
     userConstrainedPolicySet: outcome.failure ? [] : outcome.userConstrainedPolicySet,
     revocation: outcome.revocation.map((r) => ({ ...r, certificateIndex: r.certificateIndex + shift })),
+  };
+}
+
+/**
+ * The revocation check of a path that passed, named by what was found: every status good; some
+ * revoked only after the validation time (a past validation at a proven time); some unknown, which
+ * only soft-fail lets pass. A hard-fail outcome is never labelled soft-fail.
+ */
+function revocationSummary(
+  records: readonly RevocationRecord[],
+  mode: RevocationMode,
+  time: Date,
+): Check {
+  const unknown = records.filter((r) => r.status === 'unknown' || r.status === 'not-checked');
+  const revokedLater = records.filter((r) => r.status === 'revoked');
+  if (unknown.length > 0 && mode === 'soft-fail')
+    return {
+      id: 'revocation',
+      status: 'warning',
+      message: {
+        en: `the revocation status of ${unknown.length} certificate(s) of the path is unknown; soft-fail lets it pass`,
+        vi: `không xác định được tình trạng thu hồi của ${unknown.length} chứng thư số trong đường dẫn; chế độ mềm vẫn cho qua`,
+      },
+    };
+  if (revokedLater.length > 0)
+    return {
+      id: 'revocation',
+      status: 'passed',
+      message: {
+        en: `no certificate of the path was revoked at ${time.toISOString()} (${mode}); revoked later: ${revokedLater.map((r) => `${r.serialHex} on ${r.revocationTime ?? '?'} (${r.reason ?? 'no reason'})`).join(', ')}`,
+        vi: `không chứng thư số nào trong đường dẫn bị thu hồi tại ${time.toISOString()} (${mode}); bị thu hồi sau đó: ${revokedLater.map((r) => `${r.serialHex} ngày ${r.revocationTime ?? '?'} (${r.reason ?? 'không nêu lý do'})`).join(', ')}`,
+      },
+    };
+  return {
+    id: 'revocation',
+    status: 'passed',
+    message: {
+      en: `no certificate of the path is revoked (${mode})`,
+      vi: `không chứng thư số nào trong đường dẫn bị thu hồi (${mode})`,
+    },
   };
 }
