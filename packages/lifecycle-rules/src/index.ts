@@ -13,6 +13,7 @@ export type { LunarDate } from './calendar/lunar.js';
 export { lunarToSolar, solarToLunar, VIETNAM_TIME_ZONE } from './calendar/lunar.js';
 export type { CertificateEvaluation, CertificateFacts, EvaluateOptions, Reason } from './certificate.js';
 export { evaluateCertificate } from './certificate.js';
+export { certificateFacts } from './certificate-facts.js';
 export type { IsoDate } from './dates.js';
 export { addDays, daysBetween, parseIsoDate, vietnamDate } from './dates.js';
 export type { PaperCategory, PaperDuties } from './document-duties/paper.js';
