@@ -39,6 +39,10 @@ export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const DECISION_TEXT = {
   accept: { vi: 'Tiếp nhận văn bản', en: 'Accept the document' },
   reject: { vi: 'Không tiếp nhận, thông báo cho nơi gửi', en: 'Refuse it and notify the sender' },
+  hold: {
+    vi: 'Tạm giữ: chưa kiểm tra được tình trạng thu hồi, kiểm tra lại sau',
+    en: 'Hold: the revocation status cannot be checked yet; check again later',
+  },
   'out-of-scope': {
     vi: 'Ngoài phạm vi gửi, nhận văn bản điện tử',
     en: 'Outside electronic document exchange',
@@ -170,42 +174,6 @@ function vietnamTime(d) {
 }
 
 /**
- * The report's signatures in the shape the document rules read. Two fields are narrower there than
- * in the report: the signer's kind (a plain string in the report; the rules know four kinds, and
- * anything else counts as unknown) and `modifiedAfter`, which has no `indeterminate` in the rules.
- * When the analysis of later changes was indeterminate the signature is already INDETERMINATE in
- * the report (never TOTAL_PASSED), and the rules refuse it for that; its `modifiedAfter` is passed
- * as `none` only because the rules' type has no truer value.
- * @param {import('@kyso/pdf-signature').PdfVerificationReport} report
- * @returns {import('@kyso/lifecycle-rules').DocumentVerification}
- */
-export function documentVerification(report) {
-  return {
-    indication: report.indication,
-    signatures: report.signatures.map((s) => ({
-      index: s.index,
-      indication: s.indication,
-      subIndication: s.subIndication,
-      signer: {
-        commonName: s.signer.commonName,
-        organization: s.signer.organization,
-        kind: kindOf(s.signer.kind),
-      },
-      signingTime: s.signingTime,
-      modifiedAfter: s.modifiedAfter === 'indeterminate' ? 'none' : s.modifiedAfter,
-    })),
-  };
-}
-
-/**
- * @param {string | null} kind
- * @returns {'personal' | 'organisation' | 'device' | 'ca' | null}
- */
-function kindOf(kind) {
-  return kind === 'personal' || kind === 'organisation' || kind === 'device' || kind === 'ca' ? kind : null;
-}
-
-/**
  * Creates the service (not yet listening). `POST /incoming` with the PDF as the body answers
  * 200 with `{ received, report, decision, notice, summary }`; a body that is not a readable PDF
  * answers 400 with the kyso error code; more than `maxBytes` answers 413.
@@ -253,7 +221,7 @@ export function createIncomingService(options) {
       });
       const at = vietnamDate(receivedAt);
       const province = options.province ? { province: options.province } : {};
-      const decision = evaluateIncomingDocument(documentVerification(report), facts, { at, ...province });
+      const decision = evaluateIncomingDocument(report, facts, { at, ...province });
       const registration =
         decision.decision === 'accept'
           ? incomingRegistrationDeadline(facts.receivedAt, { urgent: facts.urgent ?? false, ...province })
