@@ -39,6 +39,10 @@ export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const DECISION_TEXT = {
   accept: { vi: 'Tiếp nhận văn bản', en: 'Accept the document' },
   reject: { vi: 'Không tiếp nhận, thông báo cho nơi gửi', en: 'Refuse it and notify the sender' },
+  hold: {
+    vi: 'Tạm giữ văn bản, kiểm tra lại chữ ký số khi tra cứu được tình trạng thu hồi',
+    en: 'Hold the document and verify again once revocation status can be fetched',
+  },
   'out-of-scope': {
     vi: 'Ngoài phạm vi gửi, nhận văn bản điện tử',
     en: 'Outside electronic document exchange',
