@@ -40,8 +40,8 @@ const DECISION_TEXT = {
   accept: { vi: 'Tiếp nhận văn bản', en: 'Accept the document' },
   reject: { vi: 'Không tiếp nhận, thông báo cho nơi gửi', en: 'Refuse it and notify the sender' },
   hold: {
-    vi: 'Tạm giữ: chưa kiểm tra được tình trạng thu hồi, kiểm tra lại sau',
-    en: 'Hold: the revocation status cannot be checked yet; check again later',
+    vi: 'Tạm giữ văn bản, kiểm tra lại chữ ký số khi tra cứu được tình trạng thu hồi',
+    en: 'Hold the document and verify again once revocation status can be fetched',
   },
   'out-of-scope': {
     vi: 'Ngoài phạm vi gửi, nhận văn bản điện tử',

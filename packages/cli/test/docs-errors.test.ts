@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { englishIn } from './support/language.js';
 
@@ -17,13 +17,36 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The codes of each package's `…ErrorCode` union, and the `code: 'X'` the CLI writes itself. */
+/** A source without its comments (a `;` or a quote in a comment must not end or start anything). */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+/** The packages whose sources declare error codes and make report checks. */
+const LIBRARIES = ['core', 'pdf-signature', 'token', 'lifecycle-rules'];
+
+/**
+ * Every error code, and the package that declares it: the codes of every `…ErrorCode` union in any
+ * `errors.ts` of a package (`src/errors.ts`, `src/appearance/errors.ts`, …); every code thrown as a
+ * literal (`new PdfError('PDF_NOT_PDF', …)`, `super('OPTION_INVALID', …)`), so that a code thrown
+ * without being declared is caught too; and the `code: 'X'` the CLI writes itself.
+ */
 function errorCodes(): Map<string, string> {
   const codes = new Map<string, string>();
-  for (const pkg of ['core', 'pdf-signature', 'token', 'lifecycle-rules']) {
-    const source = readFileSync(join(packages, pkg, 'src', 'errors.ts'), 'utf8');
-    const union = /export type \w+ErrorCode =([^;]+);/.exec(source)![1]!;
-    for (const m of union.matchAll(/'([A-Z0-9_]+)'/g)) codes.set(m[1]!, pkg);
+  for (const pkg of LIBRARIES) {
+    const files = sourceFiles(join(packages, pkg, 'src'));
+    for (const file of files.filter((f) => f.endsWith(`${sep}errors.ts`))) {
+      const source = withoutComments(readFileSync(file, 'utf8'));
+      const unions = [...source.matchAll(/export type \w+ErrorCode =([^;]+);/g)];
+      expect(unions.length, `${file} declares its codes in an …ErrorCode union`).toBeGreaterThan(0);
+      for (const union of unions)
+        for (const m of union[1]!.matchAll(/'([A-Z0-9_]+)'/g)) codes.set(m[1]!, pkg);
+    }
+    for (const file of files) {
+      const source = withoutComments(readFileSync(file, 'utf8'));
+      for (const m of source.matchAll(/\b(?:new \w*Error|super)\(\s*'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'/g))
+        if (!codes.has(m[1]!)) codes.set(m[1]!, pkg);
+    }
   }
   for (const file of sourceFiles(join(packages, 'cli', 'src'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\bcode: '([A-Z0-9_]+)'/g)) codes.set(m[1]!, 'cli');
@@ -31,13 +54,20 @@ function errorCodes(): Map<string, string> {
   return codes;
 }
 
-/** Every check id a report can carry, from the modules that make checks. */
+/**
+ * Every check id a report can carry, from the modules that make checks: `id: 'x'` and `check: 'x'`
+ * in a check object, and the helpers that add one to a report, `fail(report, 'x', …)`,
+ * `note(report, 'x', …)`, `cannotVerify(report, 'x', …)` (the id may follow a first argument).
+ */
 function checkIds(): Set<string> {
   const ids = new Set<string>();
   for (const pkg of ['core', 'pdf-signature']) {
     for (const file of sourceFiles(join(packages, pkg, 'src'))) {
-      const source = readFileSync(file, 'utf8');
-      for (const m of source.matchAll(/(?:\bfail\(\s*|\bid:\s*|\bcheck:\s*)'([a-z0-9-]+)'/g)) ids.add(m[1]!);
+      const source = withoutComments(readFileSync(file, 'utf8'));
+      for (const m of source.matchAll(
+        /(?:\b(?:fail|note|cannotVerify)\(\s*(?:[\w.]+,\s*)?|\bid:\s*|\bcheck:\s*)'([a-z0-9-]+)'/g,
+      ))
+        ids.add(m[1]!);
     }
   }
   return ids;

@@ -137,4 +137,20 @@ describe('attacks (each must not pass, for its reason)', () => {
     expect(r.indication).not.toBe('TOTAL_PASSED');
     why(r);
   });
+
+  it.each(
+    cases,
+  )('%s: the Vietnamese message names the same changes and rules, in Vietnamese', async (_n, make) => {
+    const r = await verify(make());
+    for (const s of r.signatures) {
+      for (const c of s.checks.filter((x) => x.id === 'modifications')) {
+        const rulesEn = [...c.message.en.matchAll(/\(rule: ([a-z-]+)\)/g)].map((m) => m[1]);
+        const rulesVi = [...c.message.vi.matchAll(/\(quy tắc: '([a-z-]+)'\)/g)].map((m) => m[1]);
+        expect(rulesVi).toEqual(rulesEn);
+        expect(c.message.vi.replace(/'[a-z-]+'/g, '')).not.toMatch(
+          /\(rule:|\b(?:was|were|the|of|added|changed|object)\b/,
+        );
+      }
+    }
+  });
 });

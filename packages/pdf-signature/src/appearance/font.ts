@@ -13,15 +13,25 @@ import { PdfName, type PdfRef } from '../reader/objects.js';
 import { AppearanceError } from './errors.js';
 import { bytesString, dict, flateStream, name, type ObjectAllocator } from './xobject.js';
 
-// The package declares named exports, but its builds export one default object, which Node's
-// CommonJS interop may wrap once more: unwrap until the functions show.
-const fontkit = (() => {
-  let m = fontkitModule as unknown as { create?: unknown; default?: unknown };
-  while (typeof m.create !== 'function' && m.default) m = m.default as typeof m;
-  return m as unknown as typeof fontkitModule;
-})();
+type Fontkit = typeof fontkitModule;
+type FontkitFont = ReturnType<Fontkit['create']>;
 
-type FontkitFont = ReturnType<typeof fontkit.create>;
+let fontkitInstance: Fontkit | undefined;
+
+/**
+ * fontkit, found on first use rather than at module load, so that nothing runs when this module is
+ * only imported (a verify-only bundle then drops fontkit). The package declares named exports, but
+ * its builds export one default object, which Node's CommonJS interop may wrap once more: unwrap
+ * until the functions show.
+ */
+function fontkit(): Fontkit {
+  if (!fontkitInstance) {
+    let m = fontkitModule as unknown as { create?: unknown; default?: unknown };
+    while (typeof m.create !== 'function' && m.default) m = m.default as typeof m;
+    fontkitInstance = m as unknown as Fontkit;
+  }
+  return fontkitInstance;
+}
 
 /** OS/2 fsType as fontkit decodes it. */
 interface FsType {
@@ -84,7 +94,7 @@ export class AppearanceFont {
 export function loadFont(bytes: Uint8Array): AppearanceFont {
   let font: FontkitFont;
   try {
-    font = fontkit.create(bytes);
+    font = fontkit().create(bytes);
   } catch (error) {
     throw new AppearanceError(
       'APPEARANCE_FONT_UNREADABLE',

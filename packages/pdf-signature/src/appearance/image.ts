@@ -48,13 +48,24 @@ export interface AppearanceImage {
     | { kind: 'dct'; bytes: Uint8Array; components: 1 | 3 };
 }
 
-// The package declares named exports, but its builds export one default object, which Node's
-// CommonJS interop may wrap once more: unwrap until the functions show.
-const UPNG = (() => {
-  let m = upngModule as unknown as { decode?: unknown; default?: unknown };
-  while (typeof m.decode !== 'function' && m.default) m = m.default as typeof m;
-  return m as unknown as typeof upngModule;
-})();
+type Upng = typeof upngModule;
+
+let upngInstance: Upng | undefined;
+
+/**
+ * UPNG (and the pako it inflates with), found on first use rather than at module load, so that
+ * nothing runs when this module is only imported. The package declares named exports, but its
+ * builds export one default object, which Node's CommonJS interop may wrap once more: unwrap until
+ * the functions show.
+ */
+function upng(): Upng {
+  if (!upngInstance) {
+    let m = upngModule as unknown as { decode?: unknown; default?: unknown };
+    while (typeof m.decode !== 'function' && m.default) m = m.default as typeof m;
+    upngInstance = m as unknown as Upng;
+  }
+  return upngInstance;
+}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -102,13 +113,13 @@ function readPng(bytes: Uint8Array, expected: ExpectedColour | undefined, rule: 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 33) throw unreadable('the PNG is truncated', 'tệp PNG bị cắt cụt');
   checkPixels(view.getUint32(16), view.getUint32(20));
-  let decoded: ReturnType<typeof UPNG.decode>;
+  let decoded: ReturnType<Upng['decode']>;
   let rgba: Uint8Array;
   try {
     // A copy: UPNG takes an ArrayBuffer, and a Node Buffer's `.buffer` is a shared pool.
     const copy = new Uint8Array(bytes).buffer;
-    decoded = UPNG.decode(copy);
-    rgba = new Uint8Array(UPNG.toRGBA8(decoded)[0]!);
+    decoded = upng().decode(copy);
+    rgba = new Uint8Array(upng().toRGBA8(decoded)[0]!);
   } catch (error) {
     throw unreadable('the PNG cannot be decoded', 'không giải mã được tệp PNG', error);
   }

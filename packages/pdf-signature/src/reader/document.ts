@@ -46,8 +46,10 @@ export interface XrefSection {
 export interface Reconstruction {
   /** The end of the newest revision whose cross-reference chain reads (0: none did). */
   intactEnd: number;
-  /** Why the file's own cross-reference data could not be used. */
+  /** Why the file's own cross-reference data could not be used (English). */
   reason: string;
+  /** The same in Vietnamese. */
+  reasonVi: string;
   /** How many object definitions the scan found after `intactEnd`. */
   objectsFound: number;
 }
@@ -410,6 +412,7 @@ export class PdfDocument {
     this.reconstruction = {
       intactEnd,
       reason: cause.message,
+      reasonVi: cause.messageVi,
       objectsFound: found.size,
     };
   }
@@ -461,7 +464,7 @@ export class PdfDocument {
         count < 0 ||
         count > READER_LIMITS.maxObjects
       )
-        throw lexer.error('bad xref subsection header');
+        throw lexer.error('bad xref subsection header', 'phần đầu mục con của bảng tham chiếu chéo bị hỏng');
       for (let i = 0; i < count; i += 1) {
         lexer.skip();
         // The standard 20-byte entry (`nnnnnnnnnn ggggg n`), read without a string; others by pattern.
@@ -475,8 +478,9 @@ export class PdfDocument {
         const m = /^(\d{1,10})\s+(\d{1,5})\s+([nf])/.exec(line);
         if (!m) {
           // An entry cut by the end of the window is read again from a larger one.
-          if (lexer.pos + 20 > b.length) throw lexer.error('xref entry cut short', 'PDF_TRUNCATED');
-          throw lexer.error('bad xref entry');
+          if (lexer.pos + 20 > b.length)
+            throw lexer.error('xref entry cut short', 'mục bảng tham chiếu chéo bị cắt cụt', 'PDF_TRUNCATED');
+          throw lexer.error('bad xref entry', 'mục bảng tham chiếu chéo bị hỏng');
         }
         lexer.pos += m[0].length;
         if (!entries.has(start + i))
@@ -488,19 +492,26 @@ export class PdfDocument {
     }
     lexer.expect('trailer');
     const trailer = lexer.value();
-    if (!(trailer instanceof PdfDict)) throw lexer.error('trailer is not a dictionary');
+    if (!(trailer instanceof PdfDict))
+      throw lexer.error('trailer is not a dictionary', 'phần trailer không phải là từ điển');
     return { offset, kind: 'table', trailer, entries };
   }
 
   private readXrefStream(at: number, offset: number): XrefSection {
     const { value } = this.parseIndirect(at);
     if (!(value instanceof PdfStream) || value.dict.name('Type') !== 'XRef')
-      throw new PdfError('PDF_MALFORMED', 'not an xref stream', { offset: at });
+      throw new PdfError('PDF_MALFORMED', 'not an xref stream', {
+        offset: at,
+        messageVi: 'không phải luồng tham chiếu chéo (xref stream)',
+      });
     const dict = value.dict;
     const data = decodeStream(dict, this.streamData(value));
     const w = (dict.get('W') as number[] | undefined) ?? [];
     if (w.length !== 3 || w.some((x) => typeof x !== 'number' || x < 0 || x > 8))
-      throw new PdfError('PDF_MALFORMED', 'bad /W in xref stream', { offset: at });
+      throw new PdfError('PDF_MALFORMED', 'bad /W in xref stream', {
+        offset: at,
+        messageVi: '/W của luồng tham chiếu chéo không hợp lệ',
+      });
     const size = dict.get('Size') as number;
     const index = (dict.get('Index') as number[] | undefined) ?? [0, size];
     const entries = new Map<number, XrefEntry>();
@@ -516,7 +527,10 @@ export class PdfDocument {
       const start = index[k]!;
       const count = index[k + 1]!;
       if (count > READER_LIMITS.maxObjects)
-        throw new PdfError('PDF_MALFORMED', 'xref stream too large', { offset: at });
+        throw new PdfError('PDF_MALFORMED', 'xref stream too large', {
+          offset: at,
+          messageVi: 'luồng tham chiếu chéo quá lớn',
+        });
       for (let i = 0; i < count; i += 1) {
         if (pos + rowLength > data.length) break;
         const type = field(w[0]!, 1);
@@ -551,7 +565,10 @@ export class PdfDocument {
       return { num, gen, value, dataStart: lexer.offset, end: lexer.base + lexer.reach };
     });
     if (!Number.isInteger(num) || !Number.isInteger(gen))
-      throw new PdfError('PDF_MALFORMED', `bad object header at byte ${at}`, { offset: at });
+      throw new PdfError('PDF_MALFORMED', `bad object header at byte ${at}`, {
+        offset: at,
+        messageVi: `phần đầu đối tượng tại byte ${at} không hợp lệ`,
+      });
     if (dataStart === undefined || !(value instanceof PdfDict)) {
       this.parsed.set(at, { num, gen, value, end });
       return { num, gen, value };
@@ -654,7 +671,9 @@ export class PdfDocument {
     if (!os) {
       const stream = this.resolve(new PdfRef(streamNum, 0));
       if (!(stream instanceof PdfStream))
-        throw new PdfError('PDF_MALFORMED', `object stream ${streamNum} is not a stream`);
+        throw new PdfError('PDF_MALFORMED', `object stream ${streamNum} is not a stream`, {
+          messageVi: `luồng đối tượng ${streamNum} không phải là luồng`,
+        });
       const data = decodeStream(stream.dict, this.streamData(stream));
       const n = stream.dict.get('N') as number;
       const first = stream.dict.get('First') as number;

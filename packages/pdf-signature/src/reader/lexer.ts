@@ -69,10 +69,15 @@ export class Lexer {
     return this.base + this.pos;
   }
 
-  error(message: string, code: 'PDF_MALFORMED' | 'PDF_TRUNCATED' = 'PDF_MALFORMED'): PdfError {
+  /** A reading error at the cursor, `message` in English and `messageVi` in Vietnamese. */
+  error(
+    message: string,
+    messageVi: string,
+    code: 'PDF_MALFORMED' | 'PDF_TRUNCATED' = 'PDF_MALFORMED',
+  ): PdfError {
     return new PdfError(code, `${message} at byte ${this.offset}`, {
       offset: this.offset,
-      messageVi: `${message} tại byte ${this.offset}`,
+      messageVi: `${messageVi} tại byte ${this.offset}`,
     });
   }
 
@@ -114,26 +119,29 @@ export class Lexer {
     while (isRegular(this.bytes[this.pos])) this.pos += 1;
     this.stopped(this.pos);
     if (start === this.pos)
-      throw this.error(
-        this.pos >= this.bytes.length ? 'unexpected end of file' : 'expected a keyword',
-        this.pos >= this.bytes.length ? 'PDF_TRUNCATED' : 'PDF_MALFORMED',
-      );
+      throw this.pos >= this.bytes.length
+        ? this.error('unexpected end of file', 'tệp kết thúc đột ngột', 'PDF_TRUNCATED')
+        : this.error('expected a keyword', 'thiếu một từ khóa');
     return latin1(this.bytes, start, this.pos);
   }
 
   /** Consumes `word` or fails. */
   expect(word: string): void {
     const got = this.keyword();
-    if (got !== word) throw this.error(`expected "${word}", found "${got.slice(0, 20)}"`);
+    if (got !== word)
+      throw this.error(
+        `expected "${word}", found "${got.slice(0, 20)}"`,
+        `cần "${word}", gặp "${got.slice(0, 20)}"`,
+      );
   }
 
   /** Reads one value; `n g R` references are recognised. Streams are returned when `allowStream`. */
   value(depth = 0): PdfValue {
-    if (depth > MAX_NESTING) throw this.error('objects nested too deeply');
+    if (depth > MAX_NESTING) throw this.error('objects nested too deeply', 'các đối tượng lồng nhau quá sâu');
     this.skip();
     const b = this.bytes;
     const c = b[this.pos];
-    if (c === undefined) throw this.error('unexpected end of file', 'PDF_TRUNCATED');
+    if (c === undefined) throw this.error('unexpected end of file', 'tệp kết thúc đột ngột', 'PDF_TRUNCATED');
     if (c === 0x2f) return this.name();
     if (c === 0x28) return this.literalString();
     if (c === 0x3c) {
@@ -149,7 +157,8 @@ export class Lexer {
           this.pos += 1;
           return items;
         }
-        if (this.pos >= b.length) throw this.error('unterminated array', 'PDF_TRUNCATED');
+        if (this.pos >= b.length)
+          throw this.error('unterminated array', 'mảng không có dấu kết thúc', 'PDF_TRUNCATED');
         items.push(this.value(depth + 1));
       }
     }
@@ -168,7 +177,10 @@ export class Lexer {
     if (word === 'false') return false;
     if (word === 'null') return null;
     if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) return Number(word);
-    throw this.error(`unexpected token "${word.slice(0, 20)}"`);
+    throw this.error(
+      `unexpected token "${word.slice(0, 20)}"`,
+      `gặp ký hiệu không mong đợi "${word.slice(0, 20)}"`,
+    );
   }
 
   /**
@@ -225,8 +237,10 @@ export class Lexer {
         this.pos += 2;
         break;
       }
-      if (this.pos >= b.length) throw this.error('unterminated dictionary', 'PDF_TRUNCATED');
-      if (b[this.pos] !== 0x2f) throw this.error('dictionary key is not a name');
+      if (this.pos >= b.length)
+        throw this.error('unterminated dictionary', 'từ điển không có dấu kết thúc', 'PDF_TRUNCATED');
+      if (b[this.pos] !== 0x2f)
+        throw this.error('dictionary key is not a name', 'khóa của từ điển không phải là tên');
       const key = this.name().name;
       // ISO 32000-2 §7.3.7: an entry whose value is null is the same as no entry (`/Encrypt null`
       // does not make a file encrypted). A later duplicate key overrides an earlier one.
@@ -281,7 +295,7 @@ export class Lexer {
       out.push(c);
       this.pos += 1;
     }
-    throw this.error('unterminated string', 'PDF_TRUNCATED');
+    throw this.error('unterminated string', 'chuỗi không có dấu kết thúc', 'PDF_TRUNCATED');
   }
 
   private hexString(): PdfString {
@@ -304,13 +318,20 @@ export class Lexer {
         }
       } else if (v === NOT_HEX) {
         this.pos = i;
-        throw this.error('a hex string holds a character that is not hex');
+        throw this.error(
+          'a hex string holds a character that is not hex',
+          'chuỗi thập lục phân chứa ký tự không phải thập lục phân',
+        );
       }
     }
     if (close < 0) {
       this.pos = b.length;
       this.stopped(b.length);
-      throw this.error('unterminated hex string', 'PDF_TRUNCATED');
+      throw this.error(
+        'unterminated hex string',
+        'chuỗi thập lục phân không có dấu kết thúc',
+        'PDF_TRUNCATED',
+      );
     }
     if (high >= 0) out[n++] = high << 4; // an odd final digit is followed by 0 (§7.3.4.3)
     this.pos = close + 1;

@@ -79,7 +79,13 @@ export async function checkSignatureCms(
     );
     return undefined;
   }
-  for (const warning of sd.warnings) note(report, 'cms', 'warning', { en: warning, vi: `CMS: ${warning}` });
+  // Core words its warnings in English only; each is, by its contract, revocation data carried in
+  // the signature that cannot be read and is left out.
+  for (const warning of sd.warnings)
+    note(report, 'cms', 'warning', {
+      en: warning,
+      vi: 'CMS: một mục dữ liệu thu hồi đi kèm chữ ký (CRL, phản hồi OCSP) không đọc được nên bị bỏ qua',
+    });
   if (signerInfoCountProblem(sd) !== undefined) {
     fail(
       report,
@@ -213,7 +219,12 @@ export async function checkSignatureCms(
     return undefined;
   }
   if (v.unsupportedAlgorithm) {
-    cannotVerify(report, 'signature', v.unsupportedAlgorithm, v.unsupportedAlgorithm);
+    cannotVerify(
+      report,
+      'signature',
+      v.unsupportedAlgorithm,
+      'kyso không hỗ trợ thuật toán chữ ký hoặc loại khóa của chữ ký này',
+    );
     return undefined;
   }
   if (!v.signatureValid) {

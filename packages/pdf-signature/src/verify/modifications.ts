@@ -89,22 +89,41 @@ export type ModificationRule =
 export interface ModificationFinding {
   rule: ModificationRule;
   verdict: 'allowed' | 'disallowed';
-  /** What changed (English). */
+  /** What changed, in English. */
   reason: string;
+  /** What changed, in Vietnamese (the same finding as {@link ModificationFinding.reason}). */
+  reasonVi: string;
 }
 
+/** What changed after a signature: the level, each finding, and the deciding findings as text. */
 export interface ModificationReport {
   level: ModificationLevel;
   /** Each change and the rule that judged it. */
   findings: ModificationFinding[];
-  /** The findings as text, the rule named in each: `… (rule: form-filling)`. */
+  /** The findings that decided the level, in English, the rule named in each: `… (rule: form-filling)`. */
   reasons: string[];
+  /**
+   * The same findings in Vietnamese, in the same order, the rule named in each with its id
+   * unchanged: `… (quy tắc: 'form-filling')`.
+   */
+  reasonsVi: string[];
+}
+
+/** A finding's text in both languages. */
+interface Reason {
+  en: string;
+  vi: string;
 }
 
 /** A report from findings: disallowed if any finding is; the reasons that decided it, each naming its rule. */
 function reportOf(level: ModificationLevel, findings: ModificationFinding[]): ModificationReport {
   const deciding = level === 'disallowed' ? findings.filter((f) => f.verdict === 'disallowed') : findings;
-  return { level, findings, reasons: deciding.map((f) => `${f.reason} (rule: ${f.rule})`) };
+  return {
+    level,
+    findings,
+    reasons: deciding.map((f) => `${f.reason} (rule: ${f.rule})`),
+    reasonsVi: deciding.map((f) => `${f.reasonVi} (quy tắc: '${f.rule}')`),
+  };
 }
 
 function same(a: PdfValue | undefined, b: PdfValue | undefined, depth = 0): boolean {
@@ -136,18 +155,27 @@ function chainsToSignedRevision(
   doc: PdfDocument,
   signed: PdfDocument,
   signedEnd: number,
-): string | undefined {
+): Reason | undefined {
   const target = signed.sections[0]!.offset;
   const at = doc.sections.findIndex((s) => s.offset === target);
   if (at < 0)
-    return `the final revision's cross-reference chain does not lead to the signed revision's (at byte ${target}): a later /Prev skips it, so a viewer shows a state that was never signed`;
+    return {
+      en: `the final revision's cross-reference chain does not lead to the signed revision's (at byte ${target}): a later /Prev skips it, so a viewer shows a state that was never signed`,
+      vi: `chuỗi bảng tham chiếu chéo của phiên bản cuối không dẫn về bảng của phiên bản đã ký (tại byte ${target}): một /Prev về sau bỏ qua nó, nên trình xem hiển thị một trạng thái chưa từng được ký`,
+    };
   for (let i = 0; i < at; i += 1) {
     const section = doc.sections[i]!;
     if (section.offset < signedEnd)
-      return `the cross-reference section at byte ${section.offset}, in the chain after the signature, lies inside the signed revision`;
+      return {
+        en: `the cross-reference section at byte ${section.offset}, in the chain after the signature, lies inside the signed revision`,
+        vi: `bảng tham chiếu chéo tại byte ${section.offset}, trong chuỗi sau chữ ký, lại nằm trong phiên bản đã ký`,
+      };
     const next = doc.sections[i + 1]!;
     if (next.offset >= section.offset)
-      return `the cross-reference section at byte ${section.offset} points forward with /Prev to byte ${next.offset}`;
+      return {
+        en: `the cross-reference section at byte ${section.offset} points forward with /Prev to byte ${next.offset}`,
+        vi: `bảng tham chiếu chéo tại byte ${section.offset} dùng /Prev trỏ về phía sau, tới byte ${next.offset}`,
+      };
   }
   return undefined;
 }
@@ -189,13 +217,19 @@ export function analyseModifications(
     if (!(error instanceof PdfError)) throw error;
     if (error.code === 'PDF_BUDGET_EXCEEDED')
       return reportOf('indeterminate', [
-        { rule: 'analysis-limit', verdict: 'disallowed', reason: `${error.message} (${error.code})` },
+        {
+          rule: 'analysis-limit',
+          verdict: 'disallowed',
+          reason: `${error.message} (${error.code})`,
+          reasonVi: `${error.messageVi} (${error.code})`,
+        },
       ]);
     return reportOf('disallowed', [
       {
         rule: 'analysis-limit',
         verdict: 'disallowed',
         reason: `an object changed after signing cannot be read (${error.code}: ${error.message})`,
+        reasonVi: `không đọc được một đối tượng bị thay đổi sau khi ký (${error.code}: ${error.messageVi})`,
       },
     ]);
   }
@@ -216,6 +250,7 @@ function analyse(
         rule: 'appended-data',
         verdict: 'disallowed',
         reason: 'data was appended after the last revision without a cross-reference section',
+        reasonVi: 'có dữ liệu được nối thêm sau phiên bản cuối cùng mà không có bảng tham chiếu chéo',
       },
     ]);
   }
@@ -226,33 +261,42 @@ function analyse(
         rule: 'damaged-file',
         verdict: 'disallowed',
         reason: `the file after byte ${doc.reconstruction.intactEnd} is damaged (${doc.reconstruction.reason}) and could only be read by scanning for objects: what it shows is not covered by this signature`,
+        reasonVi: `tệp bị hỏng từ sau byte ${doc.reconstruction.intactEnd} (${doc.reconstruction.reasonVi}) và chỉ đọc được bằng cách dò tìm từng đối tượng: những gì phần đó hiển thị không được chữ ký này bảo đảm`,
       },
     ]);
   }
   const before = doc.revisionAt(signedEnd);
   const chainProblem = chainsToSignedRevision(doc, before, signedEnd);
   if (chainProblem)
-    return reportOf('disallowed', [{ rule: 'revision-chain', verdict: 'disallowed', reason: chainProblem }]);
+    return reportOf('disallowed', [
+      { rule: 'revision-chain', verdict: 'disallowed', reason: chainProblem.en, reasonVi: chainProblem.vi },
+    ]);
   const { changed, freed } = doc.differencesFrom(before);
   const permissions = permissionsOf(before, signature);
   const form = formNodes(before);
   const findings: ModificationFinding[] = [];
-  const reject = (rule: ModificationRule, reason: string) =>
-    findings.push({ rule, verdict: 'disallowed', reason });
-  const permit = (rule: ModificationRule, reason: string) =>
-    findings.push({ rule, verdict: 'allowed', reason });
+  const reject = (rule: ModificationRule, reason: string, reasonVi: string) =>
+    findings.push({ rule, verdict: 'disallowed', reason, reasonVi });
+  const permit = (rule: ModificationRule, reason: string, reasonVi: string) =>
+    findings.push({ rule, verdict: 'allowed', reason, reasonVi });
   const permits = describePermissions(permissions);
   /** A page's annotation list: signature widgets may join; other annotations only at /P 3. */
-  const judgeAnnots = (oldList: PdfValue | undefined, newList: PdfValue | undefined, where: string) => {
+  const judgeAnnots = (oldList: PdfValue | undefined, newList: PdfValue | undefined, where: Reason) => {
     const oldAnnots = refsIn(oldList);
     const newAnnots = refsIn(newList);
     for (const n of oldAnnots.filter((x) => !newAnnots.includes(x))) {
       if (permissions.docMdp === 3 && !form.has(n) && isAnnotation(before.resolve(new PdfRef(n, 0))))
         permit(
           'annotations',
-          `annotation ${n} was removed from ${where} (the certification permits annotations, /P 3)`,
+          `annotation ${n} was removed from ${where.en} (the certification permits annotations, /P 3)`,
+          `chú thích ${n} bị gỡ khỏi ${where.vi} (chữ ký chứng nhận cho phép chú thích, /P 3)`,
         );
-      else reject('annotations', `annotation ${n} was removed from ${where}`);
+      else
+        reject(
+          'annotations',
+          `annotation ${n} was removed from ${where.en}`,
+          `chú thích ${n} bị gỡ khỏi ${where.vi}`,
+        );
     }
     for (const n of newAnnots.filter((x) => !oldAnnots.includes(x))) {
       if (kinds.get(n) === 'signature-field') continue;
@@ -260,12 +304,14 @@ function analyse(
       if (permissions.docMdp === 3 && isAnnotation(annot) && !isWidget(annot))
         permit(
           'annotations',
-          `annotation ${n} was added to ${where} (the certification permits annotations, /P 3)`,
+          `annotation ${n} was added to ${where.en} (the certification permits annotations, /P 3)`,
+          `chú thích ${n} được thêm vào ${where.vi} (chữ ký chứng nhận cho phép chú thích, /P 3)`,
         );
       else
         reject(
           'annotations',
-          `an annotation ${n} that is not a signature widget was added to ${where} (${permits} permits no annotations)`,
+          `an annotation ${n} that is not a signature widget was added to ${where.en} (${permits.en} permits no annotations)`,
+          `một chú thích ${n} không phải widget của chữ ký được thêm vào ${where.vi} (${permits.vi} không cho phép chú thích)`,
         );
     }
   };
@@ -286,6 +332,7 @@ function analyse(
         reject(
           'docmdp-no-changes',
           `a signature (object ${num}) was added although the certification permits no changes (/P 1)`,
+          `một chữ ký (đối tượng ${num}) được thêm vào dù chữ ký chứng nhận không cho phép thay đổi nào (/P 1)`,
         );
     } else if (
       dict.name('FT') === 'Sig' ||
@@ -303,6 +350,7 @@ function analyse(
         reject(
           'unsigned-signature-field',
           `a signature field ${num} with a visible appearance but no signature was added`,
+          `một trường chữ ký ${num} có hình hiển thị nhưng không mang chữ ký nào được thêm vào`,
         );
       }
     } else if (
@@ -393,14 +441,24 @@ function analyse(
   for (const num of freed) {
     if (!before.has(num) || dssTerritory.has(num)) continue;
     if (permissions.docMdp === 3 && !form.has(num) && isAnnotation(before.resolve(new PdfRef(num, 0))))
-      permit('annotations', `annotation ${num} was deleted (the certification permits annotations, /P 3)`);
+      permit(
+        'annotations',
+        `annotation ${num} was deleted (the certification permits annotations, /P 3)`,
+        `chú thích ${num} bị xóa (chữ ký chứng nhận cho phép chú thích, /P 3)`,
+      );
     else if (permissions.docMdp === 3 && isAnnotsArray(before, num, referrers()))
       // Its entries are judged where the page's /Annots changed.
       permit(
         'annotations',
         `the annotation array ${num} was deleted (the certification permits annotations, /P 3)`,
+        `mảng chú thích ${num} bị xóa (chữ ký chứng nhận cho phép chú thích, /P 3)`,
       );
-    else reject('object-deleted', `object ${num} of the signed revision was deleted`);
+    else
+      reject(
+        'object-deleted',
+        `object ${num} of the signed revision was deleted`,
+        `đối tượng ${num} của phiên bản đã ký bị xóa`,
+      );
   }
   const catalog = doc.catalog();
   // Document metadata may change with every save: the /Info dictionary and the XMP stream.
@@ -417,11 +475,16 @@ function analyse(
         // A catalog signed with /DSS naming an object never written: filling it with a DSS adds
         // validation data and shows nothing (Acrobat and others leave such dangling references).
         if (kinds.get(num) === 'dss' && onlyCatalogDss(before, beforeCatalogNum, num, referrers()))
-          permit('validation-data', `the DSS the signed catalog already named (object ${num}) was written`);
+          permit(
+            'validation-data',
+            `the DSS the signed catalog already named (object ${num}) was written`,
+            `DSS mà từ điển gốc (Catalog) đã ký đã trỏ tới (đối tượng ${num}) được ghi vào`,
+          );
         else
           reject(
             'reference-redirect',
             `the signed revision already referred to object ${num}, which a later update defines as a signature part`,
+            `phiên bản đã ký đã tham chiếu tới đối tượng ${num}, mà một lần cập nhật sau mới định nghĩa thành một phần của chữ ký`,
           );
       } else if (before.has(num) && kinds.get(num) === 'signature-field') {
         // An existing, empty signature field may receive its value and appearance — if nothing
@@ -430,6 +493,7 @@ function analyse(
           reject(
             'later-signature',
             `signature field ${num} is also reachable from outside the form and the pages`,
+            `trường chữ ký ${num} còn được tham chiếu từ bên ngoài biểu mẫu và các trang`,
           );
         const old = before.resolve(new PdfRef(num, 0));
         const now = doc.resolve(new PdfRef(num, 0));
@@ -438,6 +502,7 @@ function analyse(
           reject(
             'field-lock',
             `signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
+            `trường chữ ký "${node.name}" bị chữ ký này khóa (FieldMDP) nhưng đã bị thay đổi`,
           );
         if (old instanceof PdfDict && now instanceof PdfDict) {
           const keys = changedKeys(old, now).filter(
@@ -446,12 +511,24 @@ function analyse(
               !(k === 'Ff' && node && readOnlyAdded(old, now) && lockedLater(node.name)),
           );
           if (old.get('V') !== undefined && !same(old.get('V'), now.get('V')))
-            reject('later-signature', `signature field ${num} already had a value and it was replaced`);
+            reject(
+              'later-signature',
+              `signature field ${num} already had a value and it was replaced`,
+              `trường chữ ký ${num} đã có giá trị và giá trị đó bị thay thế`,
+            );
           else if (keys.length > 0)
-            reject('later-signature', `signature field ${num} changed in ${keys.join(', ')}`);
+            reject(
+              'later-signature',
+              `signature field ${num} changed in ${keys.join(', ')}`,
+              `trường chữ ký ${num} bị thay đổi ở ${keys.join(', ')}`,
+            );
         }
       } else if (before.has(num) && kinds.get(num) === 'signature') {
-        reject('later-signature', `the signature dictionary ${num} of the signed revision was overridden`);
+        reject(
+          'later-signature',
+          `the signature dictionary ${num} of the signed revision was overridden`,
+          `từ điển chữ ký ${num} của phiên bản đã ký bị ghi đè`,
+        );
       }
       continue;
     }
@@ -462,7 +539,8 @@ function analyse(
       if (referrers().has(num)) {
         reject(
           'reference-redirect',
-          `the signed revision already referred to object ${num}, which a later update defines (${describe(doc.resolve(new PdfRef(num, 0)))})`,
+          `the signed revision already referred to object ${num}, which a later update defines (${describe(doc.resolve(new PdfRef(num, 0))).en})`,
+          `phiên bản đã ký đã tham chiếu tới đối tượng ${num}, mà một lần cập nhật sau mới định nghĩa (${describe(doc.resolve(new PdfRef(num, 0))).vi})`,
         );
       }
       continue;
@@ -474,8 +552,14 @@ function analyse(
         reject(
           'form-default-resources',
           `the form's default resources (object ${num}) changed while viewers are told to redraw fields from them (/NeedAppearances)`,
+          `tài nguyên mặc định của biểu mẫu (đối tượng ${num}) bị thay đổi trong khi trình xem được yêu cầu vẽ lại các trường từ đó (/NeedAppearances)`,
         );
-      else permit('form-default-resources', `the form's default resources (object ${num}) were filled in`);
+      else
+        permit(
+          'form-default-resources',
+          `the form's default resources (object ${num}) were filled in`,
+          `tài nguyên mặc định của biểu mẫu (đối tượng ${num}) được bổ sung`,
+        );
       continue;
     }
     const old = before.resolve(new PdfRef(num, 0));
@@ -487,12 +571,21 @@ function analyse(
         now,
         permissions.docMdp === 3 ? (n) => !annotatedNow().has(n) : () => false,
       );
-      if (why) reject('logical-structure', `the logical structure changed: object ${num} ${why}`);
+      if (why)
+        reject(
+          'logical-structure',
+          `the logical structure changed: object ${num} ${why.en}`,
+          `cấu trúc logic bị thay đổi: đối tượng ${num} ${why.vi}`,
+        );
       continue;
     }
     if (extensionsTerritory.has(num)) {
       if (!extensionsRaised(before, doc, old, now))
-        reject('developer-extensions', `the developer extensions (object ${num}) were lowered or removed`);
+        reject(
+          'developer-extensions',
+          `the developer extensions (object ${num}) were lowered or removed`,
+          `phần mở rộng của nhà phát triển (đối tượng ${num}) bị hạ cấp hoặc bị gỡ bỏ`,
+        );
       continue;
     }
     if (old instanceof PdfStream || now instanceof PdfStream) {
@@ -505,40 +598,67 @@ function analyse(
                   // already signed keeps the appearance it was signed with.
                   beingSigned(before, doc, widget)
                   ? undefined
-                  : `the appearance of signature field "${node.name}", already signed, was replaced`
+                  : {
+                      en: `the appearance of signature field "${node.name}", already signed, was replaced`,
+                      vi: `hình hiển thị của trường chữ ký "${node.name}", vốn đã được ký, bị thay thế`,
+                    }
                 : (fillRefusal(node, permissions) ??
                   (valueChanged(before, doc, widget)
                     ? undefined
-                    : `the appearance of form field "${node.name}" was replaced but its value did not change`)),
+                    : {
+                        en: `the appearance of form field "${node.name}" was replaced but its value did not change`,
+                        vi: `hình hiển thị của trường biểu mẫu "${node.name}" bị thay thế nhưng giá trị của trường không đổi`,
+                      })),
             )
             .find(Boolean)
         : undefined;
       const signing = owners?.some(({ node }) => node.signature) && permissions.docMdp === 1;
       if (owners && owners.length > 0 && refusal === undefined && !signing && now instanceof PdfStream)
-        permit('form-filling', `the appearance of field "${owners[0]!.node.name}" was replaced`);
-      else if (refusal) reject('appearance-replaced', refusal);
+        permit(
+          'form-filling',
+          `the appearance of field "${owners[0]!.node.name}" was replaced`,
+          `hình hiển thị của trường "${owners[0]!.node.name}" được thay mới`,
+        );
+      else if (refusal) reject('appearance-replaced', refusal.en, refusal.vi);
       else
-        reject('object-overridden', `object ${num} (${describe(old)}) of the signed revision was overridden`);
+        reject(
+          'object-overridden',
+          `object ${num} (${describe(old).en}) of the signed revision was overridden`,
+          `đối tượng ${num} (${describe(old).vi}) của phiên bản đã ký bị ghi đè`,
+        );
       continue;
     }
     if (Array.isArray(old) && Array.isArray(now)) {
       // An indirect /Annots array follows the page's rule; /Fields (or any other array) may only
       // grow by signature fields.
       if (!structuralArrays.has(num) && isAnnotsArray(before, num, referrers())) {
-        judgeAnnots(old, now, `the annotation array ${num}`);
+        judgeAnnots(old, now, { en: `the annotation array ${num}`, vi: `mảng chú thích ${num}` });
         continue;
       }
       const added = grewOnly(old, now);
       if (added === null)
-        reject('form-structure', `the array object ${num} of the signed revision lost or replaced entries`);
+        reject(
+          'form-structure',
+          `the array object ${num} of the signed revision lost or replaced entries`,
+          `mảng (đối tượng ${num}) của phiên bản đã ký bị mất hoặc bị thay phần tử`,
+        );
       else
         for (const n of added)
           if (kinds.get(n) !== 'signature-field')
-            reject('form-structure', `object ${n}, not a signature field, was added to the array ${num}`);
+            reject(
+              'form-structure',
+              `object ${n}, not a signature field, was added to the array ${num}`,
+              `đối tượng ${n}, không phải trường chữ ký, được thêm vào mảng ${num}`,
+            );
       continue;
     }
     if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) {
-      if (!same(old, now)) reject('object-overridden', `object ${num} of the signed revision was overridden`);
+      if (!same(old, now))
+        reject(
+          'object-overridden',
+          `object ${num} of the signed revision was overridden`,
+          `đối tượng ${num} của phiên bản đã ký bị ghi đè`,
+        );
       continue;
     }
     const keys = changedKeys(old, now);
@@ -554,27 +674,43 @@ function analyse(
         permit(
           'lock-read-only',
           `form field "${node.name}" was made read-only by the lock of a later signature`,
+          `trường biểu mẫu "${node.name}" được đặt chỉ đọc theo khóa của một chữ ký sau`,
         );
       if (fillKeys.length === 0) continue;
       const other = fillKeys.filter(
         (k) => !FILL_KEYS.includes(k) && !(k === 'MK' && permissions.docMdp === 3),
       );
       const refusal = fillRefusal(node, permissions);
-      if (refusal) reject(permissions.docMdp === 1 ? 'docmdp-no-changes' : 'field-lock', refusal);
+      if (refusal)
+        reject(permissions.docMdp === 1 ? 'docmdp-no-changes' : 'field-lock', refusal.en, refusal.vi);
       else if (other.length > 0)
-        reject('form-filling', `form field "${node.name}" changed in ${other.join(', ')}`);
+        reject(
+          'form-filling',
+          `form field "${node.name}" changed in ${other.join(', ')}`,
+          `trường biểu mẫu "${node.name}" bị thay đổi ở ${other.join(', ')}`,
+        );
       else if (!valueChanged(before, doc, num))
         // What a field shows changed but what it holds did not: not form filling, an overlay (the
         // Shadow "replace" attack prepares a value and swaps the appearance after signing).
         reject(
           'appearance-replaced',
           `form field "${node.name}" shows a new appearance but its value did not change`,
+          `trường biểu mẫu "${node.name}" hiển thị hình mới nhưng giá trị của trường không đổi`,
         );
-      else permit('form-filling', `form field "${node.name}" was filled`);
+      else
+        permit(
+          'form-filling',
+          `form field "${node.name}" was filled`,
+          `trường biểu mẫu "${node.name}" được điền`,
+        );
       continue;
     }
     if (permissions.docMdp === 3 && isAnnotation(old) && isAnnotation(now)) {
-      permit('annotations', `annotation ${num} was modified (the certification permits annotations, /P 3)`);
+      permit(
+        'annotations',
+        `annotation ${num} was modified (the certification permits annotations, /P 3)`,
+        `chú thích ${num} được sửa (chữ ký chứng nhận cho phép chú thích, /P 3)`,
+      );
       continue;
     }
     if (num === catalogNum) {
@@ -586,24 +722,47 @@ function analyse(
             k === 'Extensions' && extensionsRaised(before, doc, old.get('Extensions'), now.get('Extensions'))
           ),
       );
-      if (bad.length > 0) reject('object-overridden', `the catalog changed in ${bad.join(', ')}`);
+      if (bad.length > 0)
+        reject(
+          'object-overridden',
+          `the catalog changed in ${bad.join(', ')}`,
+          `từ điển gốc (Catalog) bị thay đổi ở ${bad.join(', ')}`,
+        );
       if (old.get('DSS') !== undefined && now.get('DSS') === undefined)
-        reject('validation-data', 'the long-term validation data (/DSS) was removed');
+        reject(
+          'validation-data',
+          'the long-term validation data (/DSS) was removed',
+          'dữ liệu kiểm tra dài hạn (/DSS) bị gỡ bỏ',
+        );
       continue;
     }
     if (old.get('Fields') !== undefined || now.get('Fields') !== undefined) {
       // The AcroForm: fields may only be added, and only signature fields.
       const bad = keys.filter((k) => !['Fields', 'SigFlags', 'DR', 'DA', 'NeedAppearances'].includes(k));
-      if (bad.length > 0) reject('form-structure', `the form changed in ${bad.join(', ')}`);
+      if (bad.length > 0)
+        reject(
+          'form-structure',
+          `the form changed in ${bad.join(', ')}`,
+          `biểu mẫu bị thay đổi ở ${bad.join(', ')}`,
+        );
       const added = grewOnly(
         doc.deref(old.get('Fields')) as PdfValue,
         doc.deref(now.get('Fields')) as PdfValue,
       );
-      if (added === null) reject('form-structure', 'form fields were removed or replaced');
+      if (added === null)
+        reject(
+          'form-structure',
+          'form fields were removed or replaced',
+          'các trường biểu mẫu bị gỡ bỏ hoặc bị thay thế',
+        );
       else
         for (const n of added)
           if (kinds.get(n) !== 'signature-field')
-            reject('form-structure', `a form field ${n} that is not a signature was added`);
+            reject(
+              'form-structure',
+              `a form field ${n} that is not a signature was added`,
+              `một trường biểu mẫu ${n} không phải trường chữ ký được thêm vào`,
+            );
       continue;
     }
     if (old.name('Type') === 'Page') {
@@ -612,15 +771,24 @@ function analyse(
       const bad = keys.filter(
         (k) => k !== 'Annots' && k !== 'StructParents' && !(k === 'Tabs' && permissions.docMdp === 3),
       );
-      if (bad.length > 0) reject('page-content', `page object ${num} changed in ${bad.join(', ')}`);
-      judgeAnnots(before.deref(old.get('Annots')), doc.deref(now.get('Annots')), `page object ${num}`);
+      if (bad.length > 0)
+        reject(
+          'page-content',
+          `page object ${num} changed in ${bad.join(', ')}`,
+          `đối tượng trang ${num} bị thay đổi ở ${bad.join(', ')}`,
+        );
+      judgeAnnots(before.deref(old.get('Annots')), doc.deref(now.get('Annots')), {
+        en: `page object ${num}`,
+        vi: `đối tượng trang ${num}`,
+      });
       continue;
     }
     // iText stamps its version (/ITXT) on the page tree's root with every save: it shows nothing.
     if (old.name('Type') === 'Pages' && keys.every((k) => k === 'ITXT')) continue;
     reject(
       'object-overridden',
-      `object ${num} (${describe(old)}) of the signed revision changed in ${keys.join(', ')}`,
+      `object ${num} (${describe(old).en}) of the signed revision changed in ${keys.join(', ')}`,
+      `đối tượng ${num} (${describe(old).vi}) của phiên bản đã ký bị thay đổi ở ${keys.join(', ')}`,
     );
   }
   if (findings.some((f) => f.verdict === 'disallowed')) return reportOf('disallowed', findings);
@@ -628,11 +796,25 @@ function analyse(
   // What the update added that needs no permission, named by rule.
   const added = new Set(kinds.values());
   if (added.has('signature') || added.has('signature-field'))
-    permit('later-signature', 'a later signature or document timestamp was added');
-  if (added.has('dss')) permit('validation-data', 'long-term validation data (DSS) was added or updated');
-  if (added.has('metadata')) permit('metadata', 'the document metadata was updated');
+    permit(
+      'later-signature',
+      'a later signature or document timestamp was added',
+      'một chữ ký số hoặc dấu thời gian văn bản được thêm vào sau',
+    );
+  if (added.has('dss'))
+    permit(
+      'validation-data',
+      'long-term validation data (DSS) was added or updated',
+      'dữ liệu kiểm tra dài hạn (DSS) được thêm vào hoặc cập nhật',
+    );
+  if (added.has('metadata'))
+    permit('metadata', 'the document metadata was updated', 'siêu dữ liệu của văn bản được cập nhật');
   if (findings.length === 0)
-    permit('later-signature', 'later updates only add signatures or validation data');
+    permit(
+      'later-signature',
+      'later updates only add signatures or validation data',
+      'các lần cập nhật sau chỉ thêm chữ ký số hoặc dữ liệu kiểm tra',
+    );
   return reportOf('allowed', findings);
 }
 
@@ -813,12 +995,17 @@ function structureChange(
   old: PdfValue,
   now: PdfValue,
   removedAnnotation: (num: number) => boolean,
-): string | undefined {
+): Reason | undefined {
+  const replaced = { en: 'was replaced', vi: 'bị thay thế' };
+  const changedIn = (keys: string[]) => ({
+    en: `changed in ${keys.join(', ')}`,
+    vi: `bị thay đổi ở ${keys.join(', ')}`,
+  });
   if (part === 'parent-tree') {
     if (Array.isArray(now)) return undefined;
-    if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) return 'was replaced';
+    if (!(old instanceof PdfDict) || !(now instanceof PdfDict)) return replaced;
     const bad = changedKeys(old, now).filter((k) => !['Nums', 'Kids', 'Limits'].includes(k));
-    return bad.length > 0 ? `changed in ${bad.join(', ')}` : undefined;
+    return bad.length > 0 ? changedIn(bad) : undefined;
   }
   if (
     !(old instanceof PdfDict) ||
@@ -826,11 +1013,11 @@ function structureChange(
     old instanceof PdfStream ||
     now instanceof PdfStream
   )
-    return 'was replaced';
+    return replaced;
   const keys = changedKeys(old, now);
   const allowed = part === 'root' ? ['K', 'ParentTree', 'ParentTreeNextKey'] : ['K'];
   const bad = keys.filter((k) => !allowed.includes(k));
-  if (bad.length > 0) return `changed in ${bad.join(', ')}`;
+  if (bad.length > 0) return changedIn(bad);
   if (keys.includes('K')) {
     const list = (v: PdfValue | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
     const after = list(now.get('K'));
@@ -840,7 +1027,7 @@ function structureChange(
       return obj instanceof PdfRef && removedAnnotation(obj.num);
     };
     const lost = list(old.get('K')).filter((k) => !after.some((a) => same(a, k)));
-    if (lost.some((k) => !goneAnnotation(k))) return 'lost kids';
+    if (lost.some((k) => !goneAnnotation(k))) return { en: 'lost kids', vi: 'mất phần tử con' };
   }
   return undefined;
 }
@@ -920,11 +1107,17 @@ function extensionsRaised(
 }
 
 /** Why filling `node` is not permitted, or undefined when it is. */
-function fillRefusal(node: FormNode, permissions: ModificationPermissions): string | undefined {
+function fillRefusal(node: FormNode, permissions: ModificationPermissions): Reason | undefined {
   if (permissions.docMdp === 1)
-    return `form field "${node.name}" changed although the certification permits no changes (/P 1)`;
+    return {
+      en: `form field "${node.name}" changed although the certification permits no changes (/P 1)`,
+      vi: `trường biểu mẫu "${node.name}" bị thay đổi dù chữ ký chứng nhận không cho phép thay đổi nào (/P 1)`,
+    };
   if (isLocked(permissions.lock, node.name))
-    return `form field "${node.name}" is locked by this signature (FieldMDP) and was changed`;
+    return {
+      en: `form field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
+      vi: `trường biểu mẫu "${node.name}" bị chữ ký này khóa (FieldMDP) nhưng đã bị thay đổi`,
+    };
   return undefined;
 }
 
@@ -1056,13 +1249,22 @@ function refNum(v: PdfValue | undefined): number | undefined {
   return v instanceof PdfRef ? v.num : undefined;
 }
 
-function describe(value: PdfValue | undefined): string {
-  if (value instanceof PdfStream)
-    return `a stream${value.dict.name('Subtype') ? ` /${value.dict.name('Subtype')}` : ''}`;
+/** What kind of PDF value an object is, for a reason: `a stream /Image`, `/Page`, `an array`. */
+function describe(value: PdfValue | undefined): Reason {
+  if (value instanceof PdfStream) {
+    const subtype = value.dict.name('Subtype') ? ` /${value.dict.name('Subtype')}` : '';
+    return { en: `a stream${subtype}`, vi: `một luồng${subtype}` };
+  }
   if (value instanceof PdfDict) {
     const t = value.name('Type') ?? value.name('Subtype');
-    return t ? `/${t}` : 'a dictionary';
+    return t ? { en: `/${t}`, vi: `/${t}` } : { en: 'a dictionary', vi: 'một từ điển' };
   }
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
+  if (Array.isArray(value)) return { en: 'an array', vi: 'một mảng' };
+  const kind = typeof value;
+  const vi: Partial<Record<typeof kind, string>> = {
+    number: 'một số',
+    boolean: 'một giá trị đúng/sai',
+    undefined: 'không có giá trị',
+  };
+  return { en: kind, vi: vi[kind] ?? 'một giá trị' };
 }

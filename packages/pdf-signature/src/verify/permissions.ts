@@ -153,7 +153,12 @@ export function isLocked(lock: FieldLock | null, name: string): boolean {
   return lock.action === 'Include' ? listed : !listed;
 }
 
-/** The permissions in force, for reasons: "an approval signature", or the level, "/P 2". */
-export function describePermissions(p: ModificationPermissions): string {
-  return p.docMdp === null ? 'an approval signature' : `/P ${p.docMdp}`;
+/**
+ * The permissions in force, for reasons, in both languages: "an approval signature" ("chữ ký phê
+ * duyệt"), or the level, "/P 2".
+ */
+export function describePermissions(p: ModificationPermissions): { en: string; vi: string } {
+  return p.docMdp === null
+    ? { en: 'an approval signature', vi: 'chữ ký phê duyệt' }
+    : { en: `/P ${p.docMdp}`, vi: `/P ${p.docMdp}` };
 }

@@ -10,6 +10,7 @@ import {
   checkOptionsObject,
   checkRevocationMode,
   checkTrustAnchors,
+  isKysoError,
   OptionError,
   type RevocationMode,
   type TimestampVerification,
@@ -130,6 +131,12 @@ interface Entry {
  * after it (`modifications`), the CMS and its signature value (`signature`), document timestamps,
  * then the proofs of existence timestamps give, and each certification path at the validation
  * time, or at a proven earlier time when the path has since expired or been revoked.
+ *
+ * @throws OptionError `OPTION_INVALID` (a KysoError) naming the option, when `options` is missing
+ *   or one of them is wrong (a revocation mode kyso does not know, a time that is not a valid
+ *   Date, trust anchors that are neither a list of certificates nor a TrustStore).
+ * @throws PdfError when the file cannot be read as a PDF at all (`PDF_NOT_PDF`, `PDF_ENCRYPTED`,
+ *   `PDF_XREF_BROKEN`, …); a signature that cannot be examined is a report check, not an error.
  */
 export async function verifyPdf(
   input: Uint8Array | ByteSource,
@@ -156,7 +163,7 @@ export async function verifyPdf(
         'SIG_CONSTRAINTS_FAILURE',
         'INDETERMINATE',
         `kyso could not examine this signature: ${error instanceof Error ? error.message : String(error)}`,
-        `kyso không kiểm tra được chữ ký này: ${error instanceof Error ? error.message : String(error)}`,
+        `kyso không kiểm tra được chữ ký này: ${isKysoError(error) ? error.messageVi : 'lỗi không mong đợi'}`,
       );
     }
   }
@@ -206,7 +213,7 @@ async function examine(
       'FORMAT_FAILURE',
       'TOTAL_FAILED',
       range.why,
-      `ByteRange không hợp lệ: ${range.why}`,
+      `ByteRange không hợp lệ: ${range.whyVi}`,
     );
     return;
   }
@@ -445,11 +452,15 @@ function judgeChangesAfter(entry: Entry): void {
   const { report, modifications } = entry;
   if (!modifications) return;
   const reasons = modifications.reasons.join('; ');
+  const reasonsVi = modifications.reasonsVi.join('; ');
   if (modifications.level === 'disallowed') {
     report.checks.push({
       id: 'modifications',
       status: 'failed',
-      message: { en: `changed after signing: ${reasons}`, vi: `văn bản bị thay đổi sau khi ký: ${reasons}` },
+      message: {
+        en: `changed after signing: ${reasons}`,
+        vi: `văn bản bị thay đổi sau khi ký: ${reasonsVi}`,
+      },
     });
     // Changed after signing is a format failure (EN 319 102-1 §5.2.2), whatever the path said.
     if (report.indication !== 'TOTAL_FAILED') {
@@ -462,7 +473,7 @@ function judgeChangesAfter(entry: Entry): void {
       status: 'indeterminate',
       message: {
         en: `what changed after signing could not be analysed: ${reasons}`,
-        vi: `không phân tích được những thay đổi sau khi ký: ${reasons}`,
+        vi: `không phân tích được những thay đổi sau khi ký: ${reasonsVi}`,
       },
     });
     if (report.indication === 'TOTAL_PASSED') {
@@ -475,7 +486,7 @@ function judgeChangesAfter(entry: Entry): void {
       status: 'passed',
       message: {
         en: `changed after signing only as permitted: ${reasons}`,
-        vi: `sau khi ký chỉ có các thay đổi được phép: ${reasons}`,
+        vi: `sau khi ký chỉ có các thay đổi được phép: ${reasonsVi}`,
       },
     });
   }
