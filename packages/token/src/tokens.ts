@@ -465,6 +465,8 @@ export class TokenSigner implements Signer {
   readonly description: CertificateDescription;
   private session: Buffer | undefined;
   private keyHandle: Buffer | undefined;
+  /** Whether the key of the current session was shown to be the certificate's (a probe signature). */
+  private probed = false;
   private readonly keyType: 'rsa' | 'ec';
 
   /** @internal use {@link Pkcs11Tokens.signer}. */
@@ -479,6 +481,7 @@ export class TokenSigner implements Signer {
     // second login (and no second PIN).
     this.session = opened?.session;
     this.keyHandle = opened?.key;
+    this.probed = false;
     this.certificate = key.certificate;
     this.description = key.description;
     this.keyType = key.description.key.algorithm === 'EC' ? 'ec' : 'rsa';
@@ -571,10 +574,23 @@ export class TokenSigner implements Signer {
     if (this.session) this.tokens.closeSession(this.session);
     this.session = undefined;
     this.keyHandle = undefined;
+    this.probed = false;
   }
 
   private async ensureSession(): Promise<{ session: Buffer; key: Buffer }> {
-    if (this.session && this.keyHandle) return { session: this.session, key: this.keyHandle };
+    if (this.session && this.keyHandle) {
+      // A session handed over from the login that found the key: probe it once before first use.
+      if (!this.probed) {
+        try {
+          await this.probe(this.session, this.keyHandle);
+        } catch (error) {
+          this.dropSession();
+          throw error;
+        }
+        this.probed = true;
+      }
+      return { session: this.session, key: this.keyHandle };
+    }
     const { slot, token } = this.tokens.select({
       label: this.token.label,
       ...(this.options.token?.slot !== undefined ? { slot: this.options.token.slot } : {}),
@@ -597,6 +613,7 @@ export class TokenSigner implements Signer {
         );
       }
       await this.probe(session, keys[0]!);
+      this.probed = true;
       this.session = session;
       this.keyHandle = keys[0]!;
       return { session, key: keys[0]! };

@@ -62,6 +62,14 @@ const RULES: Rule[] = [
     (m) => `${CRL_KIND(m[1]!)} đã hết hạn ngày ${m[2]} (nextUpdate)`,
   ],
   [
+    /^a (CRL|delta CRL) has no CRL number \(RFC 5280 §5\.2\.3\) and is discarded$/,
+    (m) => `một ${CRL_KIND(m[1]!)} không có số CRL (RFC 5280 §5.2.3) nên bị loại bỏ`,
+  ],
+  [
+    /^a (CRL|delta CRL) marks its CRL number critical \(RFC 5280 §5\.2\.3\) and is discarded$/,
+    (m) => `một ${CRL_KIND(m[1]!)} đánh dấu số CRL là bắt buộc (critical) (RFC 5280 §5.2.3) nên bị loại bỏ`,
+  ],
+  [
     /^the CRL entry has a critical extension kyso does not process$/,
     () => 'mục thu hồi trong CRL có phần mở rộng bắt buộc (critical) mà kyso không xử lý',
   ],

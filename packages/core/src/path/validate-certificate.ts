@@ -355,11 +355,7 @@ function report(
  * revoked only after the validation time (a past validation at a proven time); some unknown, which
  * only soft-fail lets pass. A hard-fail outcome is never labelled soft-fail.
  */
-function revocationSummary(
-  records: readonly RevocationRecord[],
-  mode: RevocationMode,
-  time: Date,
-): Check {
+function revocationSummary(records: readonly RevocationRecord[], mode: RevocationMode, time: Date): Check {
   const unknown = records.filter((r) => r.status === 'unknown' || r.status === 'not-checked');
   const revokedLater = records.filter((r) => r.status === 'revoked');
   if (unknown.length > 0 && mode === 'soft-fail')
