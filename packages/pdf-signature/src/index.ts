@@ -93,8 +93,13 @@ export {
   addSignaturePlaceholder,
   pdfDate,
 } from './sign/placeholder.js';
-export type { ModificationLevel, ModificationReport } from './verify/modifications.js';
-export { analyseModifications } from './verify/modifications.js';
+export type {
+  ModificationFinding,
+  ModificationLevel,
+  ModificationReport,
+  ModificationRule,
+} from './verify/modifications.js';
+export { analyseModifications, MODIFICATION_RULES } from './verify/modifications.js';
 export type {
   DigestFunction,
   DigestName,

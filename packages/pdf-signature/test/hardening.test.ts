@@ -116,7 +116,7 @@ describe('1. a rollback through /Prev', () => {
     expect(r.indication).toBe('TOTAL_FAILED');
     expect(r.signatures[0]!.modifiedAfter).toBe('disallowed');
     expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
-      /does not lead to the signed revision/,
+      /does not lead to the signed revision.*\(rule: revision-chain\)/,
     );
   });
 
@@ -376,7 +376,7 @@ describe('3. limits fail closed', () => {
       { maxObjects: 3, maxReferences: 1000 },
     );
     expect(m.level).toBe('indeterminate');
-    expect(m.reasons[0]).toMatch(/PDF_BUDGET_EXCEEDED/);
+    expect(m.reasons[0]).toMatch(/PDF_BUDGET_EXCEEDED.*\(rule: analysis-limit\)/);
     // Within the limits the same update is an allowed later signature.
     expect(analyseModifications(doc, end).level).toBe('allowed');
   });
@@ -442,6 +442,25 @@ describe('4. hostile CMS: one bad signature never costs the report on the others
   });
 });
 
+describe('an object of the signed revision deleted by a later update', () => {
+  it('is disallowed (rule: object-deleted), beside an update that deletes nothing', async () => {
+    const signed = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
+    const doc = PdfDocument.load(signed);
+    const size = doc.trailer.get('Size') as number;
+    const rootRef = doc.trailer.get('Root')!.toString();
+    const prev = doc.sections[0]!.offset;
+    // A section that frees object 5, the page's font.
+    const tail = `\nxref\n5 1\n0000000000 00001 f \ntrailer\n<< /Size ${size} /Root ${rootRef} /Prev ${prev} >>\nstartxref\n${signed.length + 1}\n%%EOF\n`;
+    const deleted = new Uint8Array(Buffer.concat([signed, Buffer.from(tail, 'latin1')]));
+    const r = await verify(deleted);
+    expect(r.signatures[0]!.modifiedAfter).toBe('disallowed');
+    expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+      /object 5 of the signed revision was deleted \(rule: object-deleted\)/,
+    );
+    expect((await verify(signed)).signatures[0]!.modifiedAfter).toBe('none');
+  });
+});
+
 describe('6. damaged after signing', () => {
   it('a signed letter whose last startxref points nowhere: the signature holds over its revision, the damaged tail is a disallowed change', async () => {
     const signed = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
@@ -461,7 +480,9 @@ describe('6. damaged after signing', () => {
       modifiedAfter: 'disallowed',
       indication: 'TOTAL_FAILED',
     });
-    expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/damaged/);
+    expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+      /damaged.*\(rule: damaged-file\)/,
+    );
     // The honest neighbour reads from its own cross-reference data.
     const h = await verify(signed);
     expect(h).toMatchObject({ indication: 'TOTAL_PASSED', reconstructed: null });

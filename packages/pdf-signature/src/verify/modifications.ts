@@ -85,6 +85,33 @@ export type ModificationRule =
   /** The analysis hit a limit or could not read an object. */
   | 'analysis-limit';
 
+/** Every {@link ModificationRule}, for reports and for the test that each has a sample. */
+export const MODIFICATION_RULES: readonly ModificationRule[] = [
+  'later-signature',
+  'docmdp-no-changes',
+  'validation-data',
+  'metadata',
+  'form-filling',
+  'field-lock',
+  'lock-read-only',
+  'form-default-resources',
+  'annotations',
+  'logical-structure',
+  'developer-extensions',
+  'producer-stamp',
+  'appearance-replaced',
+  'unsigned-signature-field',
+  'reference-redirect',
+  'object-deleted',
+  'form-structure',
+  'page-content',
+  'object-overridden',
+  'appended-data',
+  'revision-chain',
+  'damaged-file',
+  'analysis-limit',
+];
+
 /** One change after a signature and the rule that judged it. */
 export interface ModificationFinding {
   rule: ModificationRule;
@@ -546,7 +573,14 @@ function analyse(
       continue;
     }
     // Long-term validation data of the signed revision may be updated, extended or replaced.
-    if (dssTerritory.has(num)) continue;
+    if (dssTerritory.has(num)) {
+      permit(
+        'validation-data',
+        `long-term validation data of the signed revision (object ${num}) was updated`,
+        `dữ liệu xác thực dài hạn của phiên bản đã ký (đối tượng ${num}) được cập nhật`,
+      );
+      continue;
+    }
     if (inDefaultResources(num)) {
       if (needAppearances)
         reject(
@@ -577,6 +611,12 @@ function analyse(
           `the logical structure changed: object ${num} ${why.en}`,
           `cấu trúc logic bị thay đổi: đối tượng ${num} ${why.vi}`,
         );
+      else
+        permit(
+          'logical-structure',
+          `the logical structure (object ${num}) gained what a new annotation needs`,
+          `cấu trúc logic (đối tượng ${num}) được bổ sung phần một chú thích mới cần`,
+        );
       continue;
     }
     if (extensionsTerritory.has(num)) {
@@ -585,6 +625,12 @@ function analyse(
           'developer-extensions',
           `the developer extensions (object ${num}) were lowered or removed`,
           `phần mở rộng của nhà phát triển (đối tượng ${num}) bị hạ cấp hoặc bị gỡ bỏ`,
+        );
+      else
+        permit(
+          'developer-extensions',
+          `the developer extensions (object ${num}) were raised`,
+          `phần mở rộng của nhà phát triển (đối tượng ${num}) được nâng cấp`,
         );
       continue;
     }
@@ -734,6 +780,12 @@ function analyse(
           'the long-term validation data (/DSS) was removed',
           'dữ liệu kiểm tra dài hạn (/DSS) bị gỡ bỏ',
         );
+      for (const k of keys.filter((k) => (k === 'Extensions' || k === 'Version') && !bad.includes(k)))
+        permit(
+          'developer-extensions',
+          `the catalog's /${k} was raised`,
+          `/${k} của từ điển gốc (Catalog) được nâng cấp`,
+        );
       continue;
     }
     if (old.get('Fields') !== undefined || now.get('Fields') !== undefined) {
@@ -784,7 +836,14 @@ function analyse(
       continue;
     }
     // iText stamps its version (/ITXT) on the page tree's root with every save: it shows nothing.
-    if (old.name('Type') === 'Pages' && keys.every((k) => k === 'ITXT')) continue;
+    if (old.name('Type') === 'Pages' && keys.every((k) => k === 'ITXT')) {
+      permit(
+        'producer-stamp',
+        `iText's version stamp on the page tree (object ${num}) was rewritten`,
+        `dấu phiên bản của iText trên cây trang (đối tượng ${num}) được ghi lại`,
+      );
+      continue;
+    }
     reject(
       'object-overridden',
       `object ${num} (${describe(old).en}) of the signed revision changed in ${keys.join(', ')}`,
