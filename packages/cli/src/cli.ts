@@ -2,8 +2,12 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { isKysoError } from '@kyso/core';
 import { certDescribe, certVerify } from './commands/cert.js';
+import { complete } from './commands/complete.js';
 import { demo } from './commands/demo.js';
+import { extend } from './commands/extend.js';
+import { prepare } from './commands/prepare.js';
 import { rules } from './commands/rules.js';
+import { sign } from './commands/sign.js';
 import { token } from './commands/token.js';
 import { trust } from './commands/trust.js';
 import { verify } from './commands/verify.js';
@@ -24,6 +28,18 @@ Cách dùng / Usage:
   kyso trust update --cache <dir> (--profile vn-gov|vn-public | --trust <file|dir>...) [--tsa <cert>...]
        [--cert <cert>...] [--json] [--lang vi|en]
                                                tải CRL về thư mục để kiểm tra ngoại tuyến / fetch CRLs for offline use
+  kyso sign <in.pdf> -o <out.pdf> (--key <file.p12|key.pem> [--password-env VAR] [--cert <file>...]
+       | --token [--module <path>] [--token-label <label>] [--key-id <hex>] [--pin-stdin] [--cert <chain>...])
+       (--trust <file|dir>... | --profile vn-gov|vn-public) [--level B-B|B-T|B-LT|B-LTA] [--tsa <url>]
+       [--field <name>] [--page <n> --rect <x,y,w,h>] [--reason <text>] [--location <text>] [--certify 1|2|3]
+       [--crl <file|dir>...] [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
+                                               ký số PDF (kiểm tra người ký trước, NĐ 68/2024 Đ29) / sign a PDF
+  kyso extend <in.pdf> -o <out.pdf> --level B-LT|B-LTA --tsa <url> (--trust <file|dir>... | --profile …)
+                                               bổ sung dữ liệu kiểm tra dài hạn / add long-term validation data
+  kyso prepare <in.pdf> -o <prepared.pdf> --state <file> --cert <signer> [--cert <chain>...] (--trust … | --profile …)
+       [--field …] [--page <n> --rect …]         chuẩn bị ký hai bước (khóa HMAC trong KYSO_STATE_KEY) / two-step: prepare
+  kyso complete <prepared.pdf> --state <file> --signature <file> --cert <signer> [--cert <chain>...] -o <out.pdf>
+       (--trust … | --profile …) [--tsa <url>] [--level …]   hoàn tất ký hai bước / two-step: complete
   kyso cert verify <cert> (--trust <file|dir>... | --profile vn-gov|vn-public)
        [--intermediate <file|dir>...] [--crl <file|dir>...] [--at <ISO time>]
        [--policy <oid>...] [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]
@@ -104,6 +120,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return await trust(rest, io);
       case 'verify':
         return await verify(rest, io);
+      case 'sign':
+        return await sign(rest, io);
+      case 'extend':
+        return await extend(rest, io);
+      case 'prepare':
+        return await prepare(rest, io);
+      case 'complete':
+        return await complete(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"; try kyso --help`);
     }

@@ -39,7 +39,35 @@ export type PdfErrorCode =
   /** The prepared bytes hold no well-formed, empty signature placeholder in their last revision. */
   | 'PDF_SIGN_NO_PLACEHOLDER'
   /** The CMS (or timestamp token) is larger than the /Contents placeholder. */
-  | 'PDF_SIGN_CONTENTS_TOO_LARGE';
+  | 'PDF_SIGN_CONTENTS_TOO_LARGE'
+  /** A two-step signing state that cannot be read (not one kyso wrote, or another version). */
+  | 'PDF_SIGN_STATE_INVALID'
+  /** A two-step signing state whose HMAC does not verify with the server key: changed, or another server's. */
+  | 'PDF_SIGN_STATE_TAMPERED'
+  /** The prepared bytes given to complete are not the bytes the state was made for. */
+  | 'PDF_SIGN_PREPARED_BYTES_CHANGED'
+  /** The certificate given to complete is not the one prepared (its hash is in the state). */
+  | 'PDF_SIGN_CERTIFICATE_MISMATCH'
+  /** The hash of the ByteRange is not the message digest the signed attributes hold. */
+  | 'PDF_SIGN_DIGEST_MISMATCH'
+  /** The signature value does not verify over the prepared signed attributes: another preparation's, or another key's. */
+  | 'PDF_SIGN_VALUE_INVALID'
+  /** The signer's certificate or path does not validate (Nghị định 68/2024 Đ29 k1–2). */
+  | 'PDF_SIGN_SIGNER_NOT_VALID'
+  /** The signer's certificate is revoked (checked before signing and again at complete). */
+  | 'PDF_SIGN_SIGNER_REVOKED'
+  /** Another two-step preparation on the same base document is still waiting for its signature. */
+  | 'PDF_SIGN_PREPARATION_PENDING'
+  /** The level asked for needs a timestamp authority and none is configured. */
+  | 'PDF_SIGN_TSA_REQUIRED'
+  /** Validation data for B-LT is missing or older than the timestamp (EN 319 102-1 §5.2.5): extend later. */
+  | 'PDF_SIGN_VALIDATION_DATA_UNAVAILABLE'
+  /** The signature timestamp's genTime is earlier than the signing time `/M` claims (beyond 5 minutes of clock skew). */
+  | 'PDF_SIGN_TIMESTAMP_BEFORE_SIGNING'
+  /** kyso's verification of the file it just wrote found the new signature broken. */
+  | 'PDF_SIGN_SELF_CHECK_FAILED'
+  /** The output path is the input path (or the same file): the input would be overwritten. */
+  | 'PDF_SIGN_OUTPUT_IS_INPUT';
 
 /**
  * A PDF kyso cannot read, or cannot sign as asked (codes `PDF_SIGN_…`, refused before anything is

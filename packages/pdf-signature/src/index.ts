@@ -74,10 +74,19 @@ export type { PdfSignatureField } from './reader/signatures.js';
 export { findSignatures } from './reader/signatures.js';
 export type { ByteSource, ByteSpan } from './reader/source.js';
 export { MemorySource } from './reader/source.js';
+export type {
+  CompletePdfSignatureOptions,
+  LevelOptions,
+  SignPdfResult,
+  TimestampAuthorityConfig,
+} from './sign/complete.js';
+export { completePdfSignature, NO_TIMESTAMP_WARNING } from './sign/complete.js';
 export type { DocumentSecurityStoreOptions, ValidationData, VriEntry } from './sign/dss.js';
 export { appendDocumentSecurityStore } from './sign/dss.js';
 export type { DigestSignedRangesOptions, PlaceholderLocation } from './sign/embed.js';
 export { digestSignedRanges, embedSignatureContents, locateSignaturePlaceholder } from './sign/embed.js';
+export type { ExtendPdfOptions, ExtendPdfResult } from './sign/extend.js';
+export { extendPdf } from './sign/extend.js';
 export type { FieldLockSpec } from './sign/mdp.js';
 export type {
   DocumentTimestampPlaceholderOptions,
@@ -93,6 +102,17 @@ export {
   addSignaturePlaceholder,
   pdfDate,
 } from './sign/placeholder.js';
+export type {
+  PdfSignatureOptions,
+  PreparedPdfSignature,
+  PreparePdfSignatureOptions,
+  ToBeSigned,
+} from './sign/prepare.js';
+export { estimateContentsSize, preparePdfSignature } from './sign/prepare.js';
+export type { SignPdfOptions } from './sign/sign-pdf.js';
+export { signPdf } from './sign/sign-pdf.js';
+export type { SignerCheckRecord, SignerValidationOptions } from './sign/signer-check.js';
+export type { PadesLevel } from './sign/state.js';
 export type {
   ModificationFinding,
   ModificationLevel,

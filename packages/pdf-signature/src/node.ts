@@ -224,3 +224,5 @@ export async function verifyPdfFile(path: string, options: VerifyPdfOptions): Pr
 export type { AnchorMatch, FindAnchorsOptions, SignatureAnchors } from './appearance/anchors.js';
 export { findSignatureAnchors } from './appearance/anchors.js';
 export { DEFAULT_FONT_FILE, defaultFontBytes, loadDefaultFont } from './appearance/default-font.js';
+export type { SignPdfFileResult } from './sign/sign-file.js';
+export { assertOutputIsNotInput, signPdfFile } from './sign/sign-file.js';

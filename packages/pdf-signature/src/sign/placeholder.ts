@@ -1,5 +1,6 @@
 import { PdfError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, type PdfValue } from '../reader/objects.js';
+import type { ByteSource } from '../reader/source.js';
 import { IncrementalUpdate } from '../writer/incremental.js';
 import {
   latin1Bytes,
@@ -139,6 +140,28 @@ export function addSignaturePlaceholder(
   pdf: Uint8Array,
   options: SignaturePlaceholderOptions,
 ): SignaturePlaceholder {
+  return joined(pdf, placeSignature(pdf, options));
+}
+
+/** A placeholder revision alone, with its positions in the whole file (for writing files by streams). */
+export interface PlaceholderIncrement {
+  /** The revision's bytes, /ByteRange patched, /Contents zeros; appended at `base`. */
+  increment: Uint8Array;
+  /** The original's length. */
+  base: number;
+  byteRange: [number, number, number, number];
+  fieldName: string;
+  signatureObject: number;
+}
+
+/**
+ * {@link addSignaturePlaceholder} over any byte source (a file read on demand): returns the new
+ * revision alone. @internal
+ */
+export function placeSignature(
+  pdf: Uint8Array | ByteSource,
+  options: SignaturePlaceholderOptions,
+): PlaceholderIncrement {
   checkContentsSize(options.contentsSize);
   if (options.certify !== undefined && ![1, 2, 3].includes(options.certify))
     throw invalid(`DocMDP level ${options.certify}`, `mức DocMDP ${options.certify}`);
@@ -191,7 +214,14 @@ export function addSignaturePlaceholder(
       Perms: perms instanceof PdfDict ? withEntries(perms, { DocMDP: sigRef }) : pdfDict({ DocMDP: sigRef }),
     });
   }
-  return patchByteRange(update, sigRef, options.fieldName, options.documentId);
+  return patchIncrement(update, sigRef, options.fieldName, options.documentId);
+}
+
+function joined(pdf: Uint8Array, inc: PlaceholderIncrement): SignaturePlaceholder {
+  const bytes = new Uint8Array(inc.base + inc.increment.length);
+  bytes.set(pdf, 0);
+  bytes.set(inc.increment, inc.base);
+  return { bytes, byteRange: inc.byteRange, fieldName: inc.fieldName, signatureObject: inc.signatureObject };
 }
 
 /**
@@ -223,7 +253,7 @@ export function addDocumentTimestampPlaceholder(
   const sigRef = update.allocate();
   update.set(sigRef, signature);
   addField(update, { fieldName }, sigRef);
-  return patchByteRange(update, sigRef, fieldName, options.documentId);
+  return joined(pdf, patchIncrement(update, sigRef, fieldName, options.documentId));
 }
 
 /** Options of {@link addEmptySignatureField}. */
@@ -373,14 +403,14 @@ function fillField(update: IncrementalUpdate, field: FormField, sigRef: PdfRef):
 }
 
 /** Writes the revision and patches /ByteRange in place, same width. */
-function patchByteRange(
+function patchIncrement(
   update: IncrementalUpdate,
   sigRef: PdfRef,
   fieldName: string,
   documentId: Uint8Array | undefined,
-): SignaturePlaceholder {
-  const { bytes, offsets } = update.finish(documentId ? { documentId } : {});
-  const objectStart = offsets.get(sigRef.num)!;
+): PlaceholderIncrement {
+  const { increment: bytes, base, offsets } = update.finishIncrement(documentId ? { documentId } : {});
+  const objectStart = offsets.get(sigRef.num)! - base;
   const at = indexOf(bytes, SENTINEL_TEXT, objectStart);
   const contentsKey = indexOf(bytes, '/Contents <', at + SENTINEL_TEXT.length);
   if (at < 0 || contentsKey < 0)
@@ -393,14 +423,14 @@ function patchByteRange(
   contentsEnd += 1;
   const byteRange: [number, number, number, number] = [
     0,
-    contentsStart,
-    contentsEnd,
+    base + contentsStart,
+    base + contentsEnd,
     bytes.length - contentsEnd,
   ];
   const head = `/ByteRange [${byteRange.join(' ')}`;
   const patched = `${head}${' '.repeat(SENTINEL_TEXT.length - head.length - 1)}]`;
   bytes.set(latin1Bytes(patched), at);
-  return { bytes, byteRange, fieldName, signatureObject: sigRef.num };
+  return { increment: bytes, base, byteRange, fieldName, signatureObject: sigRef.num };
 }
 
 function indexOf(bytes: Uint8Array, needle: string, from: number): number {

@@ -1,6 +1,7 @@
 import { PdfError } from '../errors.js';
 import { PdfDocument } from '../reader/document.js';
 import { PdfName, PdfRef, PdfString, type PdfValue } from '../reader/objects.js';
+import type { ByteSource } from '../reader/source.js';
 import {
   ByteWriter,
   PdfRawStream,
@@ -42,6 +43,20 @@ export interface IncrementalUpdateResult {
   revisionStart: number;
 }
 
+/** What {@link IncrementalUpdate.finishIncrement} returns: the new revision alone. */
+export interface IncrementResult {
+  /** The bytes to append to the original (an end-of-line first when its `%%EOF` lacks one). */
+  increment: Uint8Array;
+  /** The original's length: where `increment` goes. */
+  base: number;
+  /** Where each object written starts, in the whole file. */
+  offsets: Map<number, number>;
+  /** The offset of the new cross-reference section in the whole file. */
+  xrefOffset: number;
+  /** Where the new revision starts in the whole file. */
+  revisionStart: number;
+}
+
 /** An incremental update being built over an original PDF. */
 export class IncrementalUpdate {
   /** The document as it is before this update. */
@@ -57,7 +72,7 @@ export class IncrementalUpdate {
    * @throws PdfError `PDF_ENCRYPTED` for an encrypted file; the reader's codes for one it cannot read.
    */
   constructor(
-    readonly original: Uint8Array,
+    readonly original: Uint8Array | ByteSource,
     document?: PdfDocument,
   ) {
     this.document = document ?? PdfDocument.load(original);
@@ -121,24 +136,48 @@ export class IncrementalUpdate {
     return this.written.has(num);
   }
 
-  /** Appends the revision: the original bytes, then the objects, the xref section and the trailer. Once. */
+  /**
+   * Appends the revision: the original bytes, then the objects, the xref section and the trailer.
+   * Once. Needs the original in memory; for a file, use {@link IncrementalUpdate.finishIncrement}.
+   */
   finish(options: IncrementalUpdateOptions = {}): IncrementalUpdateResult {
+    if (!(this.original instanceof Uint8Array))
+      throw new PdfError(
+        'PDF_WRITE_INVALID_VALUE',
+        'finish() needs the original in memory: use finishIncrement()',
+        {
+          messageVi: 'finish() cần bản gốc trong bộ nhớ: hãy dùng finishIncrement()',
+        },
+      );
+    const r = this.finishIncrement(options);
+    const bytes = new Uint8Array(r.base + r.increment.length);
+    bytes.set(this.original, 0);
+    bytes.set(r.increment, r.base);
+    return { bytes, offsets: r.offsets, xrefOffset: r.xrefOffset, revisionStart: r.revisionStart };
+  }
+
+  /**
+   * The revision alone, with offsets in the whole file: what a streaming writer appends to a copy
+   * of the original. Once (either this or {@link IncrementalUpdate.finish}).
+   */
+  finishIncrement(options: IncrementalUpdateOptions = {}): IncrementResult {
     if (this.finished)
       throw new PdfError('PDF_WRITE_INVALID_VALUE', 'this update was already written', {
         messageVi: 'bản cập nhật này đã được ghi',
       });
     this.finished = true;
     const doc = this.document;
-    const original = this.original;
+    const base = this.original.length;
     const w = new ByteWriter();
-    w.push(original);
-    const last = original[original.length - 1];
-    if (last !== 0x0a && last !== 0x0d) w.push('\n');
-    const revisionStart = w.length;
+    const lastByte =
+      this.original instanceof Uint8Array ? this.original[base - 1] : this.original.read(base - 1, base)[0];
+    if (lastByte !== 0x0a && lastByte !== 0x0d) w.push('\n');
+    const at = () => base + w.length;
+    const revisionStart = at();
     const offsets = new Map<number, number>();
     const refs = new Map<number, PdfRef>();
     for (const [num, { ref, value }] of [...this.written].sort((a, b) => a[0] - b[0])) {
-      offsets.set(num, w.length);
+      offsets.set(num, at());
       refs.set(num, ref);
       w.push(serializeIndirectObject(ref, value));
     }
@@ -147,7 +186,7 @@ export class IncrementalUpdate {
     const trailer = newest.trailer;
     const id = newId(trailer.get('ID'), options.documentId);
     const kept = { Root: trailer.get('Root'), Info: trailer.get('Info'), ID: id };
-    const xrefOffset = w.length;
+    const xrefOffset = at();
     if (newest.kind === 'stream') {
       const self = this.allocate();
       offsets.set(self.num, xrefOffset);
@@ -187,7 +226,7 @@ export class IncrementalUpdate {
       w.push('\n');
     }
     w.push(`startxref\n${xrefOffset}\n%%EOF\n`);
-    return { bytes: w.toBytes(), offsets, xrefOffset, revisionStart };
+    return { increment: w.toBytes(), base, offsets, xrefOffset, revisionStart };
   }
 }
 
