@@ -307,10 +307,13 @@ describe('2. a claimed time is reported, never trusted', () => {
 
 describe('3. limits fail closed', () => {
   it('a million objects in the signed revision: text added through a reference signed as empty is caught', async () => {
-    // The page's content array names object 9, which the signed revision never defines; a million
-    // filler objects come before the page in the file. An index that stopped part way (it once
-    // stopped at 500 000 objects) would not see the reference and allow the later definition.
+    // A million filler objects are numbered before the page, so an index walking objects in order
+    // (it once stopped at 500 000) never reaches the page. The page's content array names an object
+    // the signed revision never defines; a later update defines it with text: caught only if the
+    // page's references were indexed.
     const fillers = 1_000_000;
+    // The dangling number lies far past /Size, where the signer's own new objects never go.
+    const [page, content, font, dangling] = [fillers + 3, fillers + 4, fillers + 5, fillers + 1000];
     const parts: string[] = ['%PDF-1.7\n'];
     const offsets: number[] = [];
     let length = parts[0]!.length;
@@ -320,17 +323,17 @@ describe('3. limits fail closed', () => {
       parts.push(s);
       length += s.length;
     };
-    for (let i = 0; i < fillers; i += 1) add(10 + i, 'null');
-    const text = 'BT /F1 14 Tf 72 770 Td (CONG VAN SO 123) Tj ET';
     add(1, '<< /Type /Catalog /Pages 2 0 R >>');
-    add(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
+    add(2, `<< /Type /Pages /Kids [${page} 0 R] /Count 1 >>`);
+    for (let i = 0; i < fillers; i += 1) add(3 + i, 'null');
+    const text = 'BT /F1 14 Tf 72 770 Td (CONG VAN SO 123) Tj ET';
     add(
-      3,
-      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents [4 0 R 9 0 R] >>',
+      page,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents [${content} 0 R ${dangling} 0 R] >>`,
     );
-    add(4, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`);
-    add(5, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
-    const size = 10 + fillers;
+    add(content, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`);
+    add(font, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+    const size = font + 1;
     const xref = [`xref\n0 ${size}\n0000000000 65535 f \n`];
     for (let n = 1; n < size; n += 1)
       xref.push(
@@ -345,11 +348,13 @@ describe('3. limits fail closed', () => {
     const signed = await nss.sign(new Uint8Array(big), pki.leaves.personal, 'ChuKyLanhDao');
     const added = 'BT /F1 14 Tf 72 700 Td (SO TIEN: 9.000.000.000 DONG) Tj ET';
     const attack = pdfAttacks.appendIncrementalUpdate(signed, {
-      9: `<< /Length ${added.length} >>\nstream\n${added}\nendstream`,
+      [dangling]: `<< /Length ${added.length} >>\nstream\n${added}\nendstream`,
     });
     const r = await verify(attack);
     expect(r.signatures[0]!.modifiedAfter).toBe('disallowed');
-    expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/object 9/);
+    expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+      new RegExp(`object ${dangling}`),
+    );
     expect(r.indication).toBe('TOTAL_FAILED');
     // The honest neighbour: the organisation signs after the official, over the same million objects.
     const honest = await nss.sign(signed, pki.leaves.organisation, 'ChuKyCoQuan');
