@@ -33,7 +33,13 @@ Cách dùng / Usage:
        (--trust <file|dir>... | --profile vn-gov|vn-public) [--level B-B|B-T|B-LT|B-LTA] [--tsa <url>]
        [--field <name>] [--page <n> --rect <x,y,w,h>] [--reason <text>] [--location <text>] [--certify 1|2|3]
        [--crl <file|dir>...] [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
-                                               ký số PDF (kiểm tra người ký trước, NĐ 68/2024 Đ29) / sign a PDF
+       [--kind personal|organisation|copy|attachment|urgent [--image sig.png] [--seal seal.png --seal-mm 36]
+        [--anchor-title "GIÁM ĐỐC" --anchor-name "Nguyễn Văn An"] [--copy-form "Sao y"] [--agency "…"]
+        [--doc-number "123/UBND-VP" --number-at <page,x,y>] [--doc-date 2026-12-01 --date-at <page,x,y>]
+        [--stamp-at <x,y>] [--basis personal-signature|agency-copy|digitised-incoming]]
+                                               ký số PDF (kiểm tra người ký trước, NĐ 68/2024 Đ29); --kind: chữ ký
+                                               hiển thị theo NĐ 30/2020 Phụ lục I / sign a PDF; --kind: the visible
+                                               signatures of Decree 30/2020 Annex I
   kyso extend <in.pdf> -o <out.pdf> --level B-LT|B-LTA --tsa <url> (--trust <file|dir>... | --profile …)
                                                bổ sung dữ liệu kiểm tra dài hạn / add long-term validation data
   kyso prepare <in.pdf> -o <prepared.pdf> --state <file> --cert <signer> [--cert <chain>...] (--trust … | --profile …)

@@ -67,7 +67,15 @@ export type PdfErrorCode =
   /** kyso's verification of the file it just wrote found the new signature broken. */
   | 'PDF_SIGN_SELF_CHECK_FAILED'
   /** The output path is the input path (or the same file): the input would be overwritten. */
-  | 'PDF_SIGN_OUTPUT_IS_INPUT';
+  | 'PDF_SIGN_OUTPUT_IS_INPUT'
+  /** The agency's signature on a document without a valid personal signature (Nghị định 30/2020 Đ32 k2). */
+  | 'OFFICIAL_PERSONAL_SIGNATURE_REQUIRED'
+  /** The personal signature could not be checked now (revocation or path unknown). */
+  | 'OFFICIAL_PERSONAL_SIGNATURE_UNCHECKED'
+  /** A personal signature with an organisation's certificate, or the agency's with a person's. */
+  | 'OFFICIAL_CERTIFICATE_KIND'
+  /** A DocMDP certification where the agency's later fields do not exist (yet). */
+  | 'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS';
 
 /**
  * A PDF kyso cannot read, or cannot sign as asked (codes `PDF_SIGN_…`, refused before anything is

@@ -64,6 +64,23 @@ export type { AppearanceObject, FormXObject } from './appearance/xobject.js';
 export { AppearanceStream, ObjectAllocator, renumberAppearance } from './appearance/xobject.js';
 export type { PdfErrorCode } from './errors.js';
 export { PdfError } from './errors.js';
+export type {
+  AgencyAppearanceOptions,
+  AgencyBasis,
+  AgencyOptions,
+  OfficialPrepareOptions,
+  OfficialSignOptions,
+  PersonalAppearanceOptions,
+  PersonalPlacement,
+  WidgetText,
+} from './official/official.js';
+export {
+  formatDocumentDate,
+  prepareAgencySignature,
+  preparePersonalSignature,
+  signAgency,
+  signPersonal,
+} from './official/official.js';
 export type { DecryptionOptions, EncryptionInfo, XrefSection } from './reader/document.js';
 export { PdfDocument, READER_LIMITS } from './reader/document.js';
 export type { DocumentSecurityStore } from './reader/dss.js';
@@ -95,6 +112,8 @@ export type {
   SignatureFieldOptions,
   SignaturePlaceholder,
   SignaturePlaceholderOptions,
+  VisibleAppearance,
+  VisibleBox,
 } from './sign/placeholder.js';
 export {
   addDocumentTimestampPlaceholder,

@@ -11,6 +11,7 @@ export type { LoopbackRequest, LoopbackResponse, LoopbackServer } from './loopba
 export { startLoopbackServer } from './loopback-server.js';
 export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
 export { startOcspResponder } from './ocsp.js';
+export { OFFICIAL_LETTER_LAYOUT, officialLetterPdf } from './official-letter.js';
 export type { NssSigner } from './pdf.js';
 export { createNssSigner, fillTextField, formPdf, minimalPdf, scannedPdf } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';

@@ -16,7 +16,9 @@ import {
   validationOf,
   verificationLines,
   warningLines,
+  writeAtomically,
 } from './sign-common.js';
+import { OFFICIAL_OPTIONS, officialKindOf, signOfficial } from './sign-official.js';
 import { requireFile } from './trust-options.js';
 
 /** Field options shared by `kyso sign` and `kyso prepare`. */
@@ -142,6 +144,7 @@ export async function sign(args: readonly string[], io: CliIo): Promise<number> 
     options: {
       ...COMMON_SIGN_OPTIONS,
       ...FIELD_OPTIONS,
+      ...OFFICIAL_OPTIONS,
       key: { type: 'string' },
       'password-env': { type: 'string' },
       cert: { type: 'string', multiple: true, default: [] },
@@ -154,6 +157,7 @@ export async function sign(args: readonly string[], io: CliIo): Promise<number> 
     },
   });
   const lang = pickLang(values.lang, io.env);
+  const official = officialKindOf(values) !== undefined;
   if (positionals.length !== 1) throw new UsageError('kyso sign takes one input PDF');
   const input = positionals[0]!;
   const output = checkOutput(values.output, [input]);
@@ -175,11 +179,22 @@ export async function sign(args: readonly string[], io: CliIo): Promise<number> 
     ...(at ? { at } : {}),
     transport,
   };
-  // The input is streamed from disk into a temporary file beside the output, renamed once verified.
-  let result: SignPdfFileResult;
+  // The input is streamed from disk into a temporary file beside the output, renamed once verified;
+  // with --kind (Nghị định 30/2020 Phụ lục I) it is read whole, signed, and written the same way.
+  const signWith = async (
+    signer: Signer,
+    chain?: Uint8Array[],
+  ): Promise<SignPdfFileResult | SignPdfResult> => {
+    const options = { ...common, ...(chain ? { chain } : {}) };
+    if (!official) return signPdfFile(input, output, { ...options, signer });
+    const signed = await signOfficial(new Uint8Array(readFileSync(input)), values, signer, options);
+    writeAtomically(output, signed.bytes);
+    return signed;
+  };
+  let result: SignPdfFileResult | SignPdfResult;
   if (values.key !== undefined) {
     const signer = keySigner(values.key, certs, values['password-env'], io);
-    result = await signPdfFile(input, output, { ...common, signer });
+    result = await signWith(signer);
   } else {
     const { Pkcs11Tokens } = await import('@kyso/token/node');
     const tokens = Pkcs11Tokens.open({
@@ -195,7 +210,7 @@ export async function sign(args: readonly string[], io: CliIo): Promise<number> 
       pin: pinOf(values['pin-stdin'], io),
     });
     try {
-      result = await signPdfFile(input, output, { ...common, signer, chain: certs });
+      result = await signWith(signer, certs);
     } finally {
       await signer.close();
     }

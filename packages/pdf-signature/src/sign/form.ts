@@ -1,3 +1,4 @@
+import type { PageGeometry } from '../appearance/geometry.js';
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
 import { PdfDict, PdfRef, PdfString, type PdfValue } from '../reader/objects.js';
@@ -81,6 +82,50 @@ export function pageAt(doc: PdfDocument, page: number): PdfRef {
       { messageVi: `trang ${page} không tồn tại: tài liệu có ${pages.length} trang` },
     );
   return ref;
+}
+
+/**
+ * The geometry `placeInView` needs of page `page`: its CropBox (else MediaBox), `/Rotate` (both
+ * inherited through the page tree, ISO 32000-2 §7.7.3.4) and `/UserUnit`. The CropBox is clipped
+ * to the MediaBox, as viewers show it (§14.11.2).
+ */
+export function pageGeometry(update: IncrementalUpdate, page: PdfRef): PageGeometry {
+  const own = dictAt(update, page);
+  const inherited = (key: string): PdfValue | undefined => {
+    let node: PdfDict | undefined = own;
+    for (let depth = 0; node && depth <= MAX_DEPTH; depth += 1) {
+      const v = node.get(key);
+      if (v !== undefined) return update.deref(v) as PdfValue | undefined;
+      const parent = update.deref(node.get('Parent'));
+      node = parent instanceof PdfDict ? parent : undefined;
+    }
+    return undefined;
+  };
+  const box = (v: PdfValue | undefined): [number, number, number, number] | undefined => {
+    const a = Array.isArray(v) ? v.map((x) => update.deref(x)) : [];
+    if (a.length !== 4 || !a.every((n): n is number => typeof n === 'number' && Number.isFinite(n)))
+      return undefined;
+    return [Math.min(a[0]!, a[2]!), Math.min(a[1]!, a[3]!), Math.max(a[0]!, a[2]!), Math.max(a[1]!, a[3]!)];
+  };
+  const media = box(inherited('MediaBox')) ?? [0, 0, 612, 792];
+  const crop = box(inherited('CropBox'));
+  const clipped: [number, number, number, number] = crop
+    ? [
+        Math.max(crop[0], media[0]),
+        Math.max(crop[1], media[1]),
+        Math.min(crop[2], media[2]),
+        Math.min(crop[3], media[3]),
+      ]
+    : media;
+  const visible = clipped[2] > clipped[0] && clipped[3] > clipped[1] ? clipped : media;
+  const rotate = inherited('Rotate');
+  const unit = own.get('UserUnit');
+  const userUnit = update.deref(unit);
+  return {
+    cropBox: visible,
+    rotate: typeof rotate === 'number' && Number.isInteger(rotate) && rotate % 90 === 0 ? rotate : 0,
+    userUnit: typeof userUnit === 'number' && userUnit > 0 ? userUnit : 1,
+  };
 }
 
 /** A dictionary object as this update sees it. */

@@ -1,3 +1,5 @@
+import { placeInView, type ViewRect } from '../appearance/geometry.js';
+import { AppearanceStream, type FormXObject, renumberAppearance } from '../appearance/xobject.js';
 import { PdfError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, type PdfValue } from '../reader/objects.js';
 import type { ByteSource } from '../reader/source.js';
@@ -19,6 +21,7 @@ import {
   type FormField,
   formFields,
   pageAt,
+  pageGeometry,
   prepareAcroForm,
 } from './form.js';
 import {
@@ -48,6 +51,35 @@ export interface PageRect {
   height: number;
 }
 
+/** A visible signature drawn as a plain box in a user-space rectangle of a page. */
+export interface VisibleBox {
+  /** The page, from 1. */
+  page: number;
+  /** The widget's rectangle, in user space. */
+  rect: PageRect;
+  appearance?: undefined;
+}
+
+/**
+ * A visible signature drawn with an appearance built by the appearance layer
+ * (`personalSignatureAppearance`, `agencySealAppearance`, `copyTextAppearance`, …): its objects are
+ * renumbered into the signature's revision, its streams written with their `/Length`, and the
+ * widget's `/AP /N` is its form. The widget's `/Rect` and the form's `/Matrix` come from
+ * `placeInView`, so the appearance shows upright at `at`, at its own size, whatever the page's
+ * `/Rotate`, CropBox and `/UserUnit` (any `/Matrix` the form was built with is replaced).
+ */
+export interface VisibleAppearance {
+  /** The page, from 1. */
+  page: number;
+  /** The form to show (its `width`×`height` points is the widget's size). */
+  appearance: FormXObject;
+  /**
+   * Its lower-left corner on the page as displayed (points, origin at the bottom left of the
+   * visible page, after `/Rotate`), as `placeInView`, `topRightBox` and `sealOverPersonal` give it.
+   */
+  at: { x: number; y: number };
+}
+
 /** Where a new field goes and what it locks. */
 export interface SignatureFieldOptions {
   /**
@@ -56,11 +88,12 @@ export interface SignatureFieldOptions {
    */
   fieldName: string;
   /**
-   * Show the signature in this rectangle of this page (from 1), as a plain box (appearances are
-   * drawn elsewhere). Default: an invisible signature (`/Rect [0 0 0 0]`) on page 1. Not allowed
-   * with an existing field, which keeps its own place.
+   * Show the signature on this page (from 1): as a plain box in a user-space rectangle
+   * ({@link VisibleBox}), or with an appearance at a place of the displayed page
+   * ({@link VisibleAppearance}). Default: an invisible signature (`/Rect [0 0 0 0]`) on page 1.
+   * Not allowed with an existing field, which keeps its own place.
    */
-  visible?: { page: number; rect: PageRect };
+  visible?: VisibleBox | VisibleAppearance;
   /**
    * A FieldMDP lock this signature sets on a new field: once signed, the fields it names may not
    * change (§12.8.2.4). Default: none.
@@ -347,17 +380,27 @@ function addField(
   options: SignatureFieldOptions,
   sigRef: PdfRef | undefined,
 ): void {
-  const page = pageAt(update.document, options.visible?.page ?? 1);
-  const r = options.visible?.rect;
-  if (r && ![r.x, r.y, r.width, r.height].every(Number.isFinite))
-    throw invalid(
-      'a rectangle with a coordinate that is not a number',
-      'hình chữ nhật có tọa độ không phải số',
-    );
-  if (r && (r.width <= 0 || r.height <= 0))
-    throw invalid('a rectangle without area', 'hình chữ nhật không có diện tích');
-  const apRef = update.allocate();
-  update.set(apRef, appearance(r?.width ?? 0, r?.height ?? 0));
+  const visible = options.visible;
+  const page = pageAt(update.document, visible?.page ?? 1);
+  let rect: number[] = [0, 0, 0, 0];
+  let apRef: PdfRef;
+  if (visible?.appearance !== undefined) {
+    const placed = placeAppearance(update, page, visible);
+    rect = placed.rect;
+    apRef = placed.root;
+  } else {
+    const r = visible?.rect;
+    if (r && ![r.x, r.y, r.width, r.height].every(Number.isFinite))
+      throw invalid(
+        'a rectangle with a coordinate that is not a number',
+        'hình chữ nhật có tọa độ không phải số',
+      );
+    if (r && (r.width <= 0 || r.height <= 0))
+      throw invalid('a rectangle without area', 'hình chữ nhật không có diện tích');
+    if (r) rect = [r.x, r.y, r.x + r.width, r.y + r.height];
+    apRef = update.allocate();
+    update.set(apRef, appearance(r?.width ?? 0, r?.height ?? 0));
+  }
   const widget = update.allocate();
   update.set(
     widget,
@@ -367,7 +410,7 @@ function addField(
       FT: new PdfName('Sig'),
       T: pdfTextString(options.fieldName),
       F: 4,
-      Rect: r ? [r.x, r.y, r.x + r.width, r.y + r.height] : [0, 0, 0, 0],
+      Rect: rect,
       P: page,
       AP: pdfDict({ N: apRef }),
       V: sigRef,
@@ -378,6 +421,56 @@ function addField(
   );
   addToAnnots(update, page, widget);
   prepareAcroForm(update, widget);
+}
+
+/**
+ * Copies `visible.appearance` into the revision: placed with `placeInView` on the page's geometry,
+ * its objects renumbered from the revision's next free number, its root given the placement's
+ * `/Matrix`. Returns the widget's `/Rect` and the form's new reference.
+ */
+function placeAppearance(
+  update: IncrementalUpdate,
+  page: PdfRef,
+  visible: VisibleAppearance,
+): { rect: number[]; root: PdfRef } {
+  const form = visible.appearance;
+  const { x, y } = visible.at ?? {};
+  if (
+    typeof x !== 'number' ||
+    typeof y !== 'number' ||
+    ![x, y, form.width, form.height].every(Number.isFinite) ||
+    form.objects.length === 0 ||
+    !form.objects.some((o) => o.ref.num === form.root.num && o.value instanceof AppearanceStream)
+  )
+    throw invalid(
+      'an appearance without a finite position and size, or without its form among its objects',
+      'giao diện chữ ký không có vị trí và kích thước hữu hạn, hoặc thiếu biểu mẫu trong các đối tượng của nó',
+    );
+  const view: ViewRect = { x, y, width: form.width, height: form.height };
+  const placement = placeInView(pageGeometry(update, page), view);
+  const refs = form.objects.map(() => update.allocate());
+  const first = refs[0]!.num;
+  if (refs.some((r, i) => r.num !== first + i))
+    throw new PdfError('PDF_WRITE_INVALID_VALUE', 'object numbers for the appearance are not consecutive', {
+      messageVi: 'số đối tượng cho giao diện chữ ký không liên tiếp',
+    });
+  const renumbered = renumberAppearance(form, first);
+  const identity = placement.matrix.every((v, i) => v === [1, 0, 0, 1, 0, 0][i]);
+  for (const o of renumbered.objects) {
+    const value = o.value;
+    if (!(value instanceof AppearanceStream)) {
+      update.set(o.ref, value);
+      continue;
+    }
+    const dict =
+      o.ref.num === renumbered.root.num
+        ? withEntries(value.dict, {
+            Matrix: identity ? undefined : placement.matrix.map((v) => Math.round(v * 10000) / 10000),
+          })
+        : value.dict;
+    update.set(o.ref, new PdfRawStream(dict, value.data));
+  }
+  return { rect: [...placement.rect], root: renumbered.root };
 }
 
 /** An existing empty field receives its value; a widget without an appearance gets one. */

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import type { Signer } from '@kyso/core';
+import {
+  type AgencyAppearanceOptions,
+  type AgencyBasis,
+  type PersonalPlacement,
+  type SignerValidationOptions,
+  type SignPdfResult,
+  signAgency,
+  signPersonal,
+} from '@kyso/pdf-signature';
+import { findSignatureAnchors, loadDefaultFont } from '@kyso/pdf-signature/node';
+import { UsageError } from '../io.js';
+import { requireFile } from './trust-options.js';
+
+/**
+ * `kyso sign --kind …`: the visible signatures of Nghị định 30/2020 (Phụ lục I) through the
+ * personal-then-agency flow of `@kyso/pdf-signature` (`signPersonal`, `signAgency`).
+ */
+
+/** The options `--kind` brings to `kyso sign`. */
+export const OFFICIAL_OPTIONS = {
+  kind: { type: 'string' },
+  image: { type: 'string' },
+  seal: { type: 'string' },
+  'seal-mm': { type: 'string' },
+  'anchor-title': { type: 'string' },
+  'anchor-name': { type: 'string' },
+  'copy-form': { type: 'string' },
+  agency: { type: 'string' },
+  'doc-number': { type: 'string' },
+  'doc-date': { type: 'string' },
+  'number-at': { type: 'string' },
+  'date-at': { type: 'string' },
+  'stamp-at': { type: 'string' },
+  basis: { type: 'string' },
+} as const;
+
+/** The values of {@link OFFICIAL_OPTIONS} (and the field options it reads). */
+export interface OfficialValues {
+  kind?: string | undefined;
+  image?: string | undefined;
+  seal?: string | undefined;
+  'seal-mm'?: string | undefined;
+  'anchor-title'?: string | undefined;
+  'anchor-name'?: string | undefined;
+  'copy-form'?: string | undefined;
+  agency?: string | undefined;
+  'doc-number'?: string | undefined;
+  'doc-date'?: string | undefined;
+  'number-at'?: string | undefined;
+  'date-at'?: string | undefined;
+  'stamp-at'?: string | undefined;
+  basis?: string | undefined;
+  page?: string | undefined;
+  rect?: string | undefined;
+}
+
+const KINDS = ['personal', 'organisation', 'copy', 'attachment', 'urgent'] as const;
+const BASES = ['personal-signature', 'agency-copy', 'digitised-incoming'] as const;
+
+function usage(en: string, vi: string): UsageError {
+  return new UsageError(`${en} / ${vi}`);
+}
+
+function numbers(text: string, count: number, flag: string, shape: string): number[] {
+  const parts = text.split(',').map((n) => Number(n.trim()));
+  if (parts.length !== count || parts.some((n) => !Number.isFinite(n)))
+    throw usage(
+      `${flag} must be ${shape}, not "${text}"`,
+      `${flag} phải có dạng ${shape}, không phải "${text}"`,
+    );
+  return parts;
+}
+
+function placeOf(text: string | undefined, flag: string): { page: number; at: { x: number; y: number } } {
+  if (text === undefined) throw usage(`${flag} page,x,y is needed`, `cần ${flag} trang,x,y`);
+  const [page, x, y] = numbers(text, 3, flag, 'page,x,y') as [number, number, number];
+  if (!Number.isInteger(page) || page < 1)
+    throw usage(`${flag}: the page counts from 1`, `${flag}: số trang tính từ 1`);
+  return { page, at: { x, y } };
+}
+
+function file(path: string | undefined, flag: string): Uint8Array {
+  if (path === undefined) throw usage(`${flag} <file.png> is needed`, `cần ${flag} <tệp.png>`);
+  requireFile(path);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** Whether `--kind` was given (the official flow), checked. */
+export function officialKindOf(values: OfficialValues): (typeof KINDS)[number] | undefined {
+  if (values.kind === undefined) return undefined;
+  if (!(KINDS as readonly string[]).includes(values.kind))
+    throw usage(
+      `--kind must be one of ${KINDS.join(', ')}, not "${values.kind}"`,
+      `--kind phải là một trong ${KINDS.join(', ')}, không phải "${values.kind}"`,
+    );
+  return values.kind as (typeof KINDS)[number];
+}
+
+/** Signs `pdf` with `signer` as `--kind` says. `common` carries the signing options of `kyso sign`. */
+export async function signOfficial(
+  pdf: Uint8Array,
+  values: OfficialValues,
+  signer: Signer,
+  common: Record<string, unknown> & { validation?: SignerValidationOptions },
+): Promise<SignPdfResult> {
+  const kind = officialKindOf(values)!;
+  const { visible: _plainBox, ...options } = common;
+  if (kind === 'personal') {
+    const image = file(values.image, '--image');
+    let placement: PersonalPlacement;
+    if (values['anchor-title'] !== undefined || values['anchor-name'] !== undefined) {
+      if (values['anchor-title'] === undefined || values['anchor-name'] === undefined)
+        throw usage(
+          '--anchor-title and --anchor-name go together',
+          '--anchor-title và --anchor-name phải đi cùng nhau',
+        );
+      const anchors = await findSignatureAnchors(pdf, {
+        title: values['anchor-title'],
+        name: values['anchor-name'],
+        ...(values.page !== undefined ? { page: Number(values.page) } : {}),
+      });
+      placement = { anchors };
+    } else {
+      if (values.page === undefined || values.rect === undefined)
+        throw usage(
+          'a personal signature needs --anchor-title and --anchor-name, or --page and --rect',
+          'chữ ký cá nhân cần --anchor-title và --anchor-name, hoặc --page và --rect',
+        );
+      const [x, y, width, height] = numbers(values.rect, 4, '--rect', 'x,y,width,height') as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      placement = { page: Number(values.page), rect: { x, y, width, height } };
+    }
+    return signPersonal(pdf, { ...options, signer, image, placement });
+  }
+  const basis = values.basis ?? (kind === 'copy' ? 'agency-copy' : 'personal-signature');
+  if (!(BASES as readonly string[]).includes(basis))
+    throw usage(
+      `--basis must be one of ${BASES.join(', ')}, not "${basis}"`,
+      `--basis phải là một trong ${BASES.join(', ')}, không phải "${basis}"`,
+    );
+  const mm =
+    values['seal-mm'] === undefined ? undefined : numbers(values['seal-mm'], 1, '--seal-mm', 'mm')[0];
+  let appearance: AgencyAppearanceOptions;
+  if (kind === 'organisation') {
+    appearance = {
+      kind: 'seal',
+      seal: file(values.seal, '--seal'),
+      ...(mm !== undefined ? { sealMm: mm } : {}),
+      ...(values['doc-number'] !== undefined || values['doc-date'] !== undefined
+        ? { font: loadDefaultFont() }
+        : {}),
+      ...(values['doc-number'] !== undefined
+        ? { documentNumber: { text: values['doc-number'], ...placeOf(values['number-at'], '--number-at') } }
+        : {}),
+      ...(values['doc-date'] !== undefined
+        ? { documentDate: { date: values['doc-date'], ...placeOf(values['date-at'], '--date-at') } }
+        : {}),
+    };
+  } else if (kind === 'copy') {
+    if (values['copy-form'] === undefined || values.agency === undefined)
+      throw usage('a copy needs --copy-form and --agency', 'bản sao cần --copy-form và --agency');
+    appearance = {
+      kind: 'copy',
+      copyForm: values['copy-form'],
+      agency: values.agency,
+      font: loadDefaultFont(),
+    };
+  } else if (kind === 'attachment') {
+    if (values['doc-number'] === undefined)
+      throw usage('an attachment needs --doc-number', 'văn bản kèm theo cần --doc-number');
+    appearance = { kind: 'attachment', documentNumber: values['doc-number'], font: loadDefaultFont() };
+  } else {
+    const page = values.page === undefined ? 1 : Number(values.page);
+    const [x, y] = numbers(values['stamp-at'] ?? '', 2, '--stamp-at', 'x,y') as [number, number];
+    appearance = {
+      kind: 'urgent',
+      stamp: file(values.seal, '--seal'),
+      ...(mm !== undefined ? { stampMm: mm } : {}),
+      page,
+      at: { x, y },
+      provincialRule: 'lao-cai',
+    };
+  }
+  const v = options.validation;
+  return signAgency(pdf, {
+    ...options,
+    signer,
+    appearance,
+    basis: basis as AgencyBasis,
+    ...(v
+      ? {
+          personalCheck: {
+            trustAnchors: v.trustAnchors,
+            ...(v.crls ? { crls: v.crls } : {}),
+            ...(v.revocation ? { revocation: v.revocation } : {}),
+            ...(v.transport ? { transport: v.transport } : {}),
+          },
+        }
+      : {}),
+  });
+}

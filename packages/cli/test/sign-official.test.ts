@@ -1,0 +1,233 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { parseCertificate, parseCrlDer } from '@kyso/core';
+import { verifyPdf } from '@kyso/pdf-signature';
+import {
+  CommandFailedError,
+  createNssSigner,
+  createTestPki,
+  minimalPdf,
+  type NssSigner,
+  run,
+  type TestPki,
+} from '@kyso/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/index.js';
+import { capture } from './support/capture.js';
+
+/**
+ * `kyso sign --kind …`: the personal signature, then the agency's with seal, number and date, judged
+ * by pdfsig and kyso's verifier; the agency's signature on an unsigned document refused.
+ */
+
+let pki: TestPki;
+let nss: NssSigner;
+let dir: string;
+let crlDir: string;
+let counter = 0;
+
+/** A small RGBA PNG (no filter) drawn by `paint`. */
+function png(width: number, height: number, paint: (x: number, y: number) => number[]): Uint8Array {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = table[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) raw.set(paint(x, y), y * (width * 4 + 1) + 1 + x * 4);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  nss = await createNssSigner(pki, []);
+  dir = join(pki.dir, 'cli-official');
+  mkdirSync(dir);
+  crlDir = join(dir, 'crls');
+  mkdirSync(crlDir);
+  writeFileSync(join(crlDir, 'root.crl'), pki.root.crlDer);
+  writeFileSync(join(crlDir, 'sub.crl'), pki.subCa.crlDer);
+  // A blue stroke on transparency; a red ring on transparency.
+  writeFileSync(
+    join(dir, 'sig.png'),
+    png(200, 80, (x, y) =>
+      Math.abs(y - 40 - 25 * Math.sin(x / 15)) < 4 ? [20, 40, 200, 255] : [0, 0, 0, 0],
+    ),
+  );
+  writeFileSync(
+    join(dir, 'seal.png'),
+    png(200, 200, (x, y) => {
+      const r = Math.hypot(x - 100, y - 100);
+      return (r > 88 && r < 98) || (r > 60 && r < 66) ? [220, 20, 30, 255] : [0, 0, 0, 0];
+    }),
+  );
+}, 120_000);
+afterAll(() => {
+  nss?.cleanup();
+  pki?.cleanup();
+});
+
+const trust = () => [
+  '--trust',
+  pki.root.certificate.certPath,
+  '--crl',
+  crlDir,
+  '--offline',
+  '--level',
+  'B-B',
+];
+const key = (leaf: 'personal' | 'organisation') => [
+  '--key',
+  pki.leaves[leaf].keyPath,
+  '--cert',
+  pki.leaves[leaf].certPath,
+  '--cert',
+  pki.subCa.certificate.certPath,
+];
+
+async function pdfsig(path: string): Promise<string[]> {
+  let out: string;
+  try {
+    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
+  } catch (error) {
+    out = error instanceof CommandFailedError ? error.stdout : '';
+  }
+  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
+}
+
+describe('kyso sign --kind', () => {
+  it('signs as the leader, then issues with seal, number and date; pdfsig and verifyPdf agree', async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const personal = join(dir, `personal-${counter}.pdf`);
+    const c1 = capture({});
+    const code1 = await runCli(
+      [
+        'sign',
+        input,
+        '-o',
+        personal,
+        ...key('personal'),
+        ...trust(),
+        '--kind',
+        'personal',
+        '--image',
+        join(dir, 'sig.png'),
+        '--page',
+        '1',
+        '--rect',
+        '340,200,180,72',
+        '--field',
+        'ChuKyLanhDao',
+      ],
+      c1.io,
+    );
+    expect(c1.err()).toBe('');
+    expect(code1).toBe(0);
+    expect(await pdfsig(personal)).toEqual(['Signature is Valid.']);
+
+    const issued = join(dir, `issued-${counter}.pdf`);
+    const c2 = capture({});
+    const code2 = await runCli(
+      [
+        'sign',
+        personal,
+        '-o',
+        issued,
+        ...key('organisation'),
+        ...trust(),
+        '--kind',
+        'organisation',
+        '--seal',
+        join(dir, 'seal.png'),
+        '--seal-mm',
+        '36',
+        '--doc-number',
+        '123/UBND-VP',
+        '--number-at',
+        '1,100,700',
+        '--doc-date',
+        '2026-12-01',
+        '--date-at',
+        '1,330,700',
+        '--field',
+        'ChuKyCoQuan',
+        '--lang',
+        'en',
+      ],
+      c2.io,
+    );
+    expect(c2.err()).toBe('');
+    expect(code2).toBe(0);
+    expect(await pdfsig(issued)).toEqual(Array(4).fill('Signature is Valid.'));
+    const report = await verifyPdf(new Uint8Array(readFileSync(issued)), {
+      trustAnchors: [parseCertificate(pki.root.certificate.pem)],
+      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+    });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]!.modifiedAfter).toBe('allowed');
+    const { stdout } = await run('pdftotext', [issued, '-']);
+    expect(stdout).toContain('123/UBND-VP');
+    expect(stdout).toContain('ngày 01 tháng 12 năm 2026');
+  });
+
+  it("refuses the agency's signature on a document without a personal signature, citing Điều 32 khoản 2", async () => {
+    counter += 1;
+    const input = join(dir, `unsigned-${counter}.pdf`);
+    writeFileSync(input, minimalPdf());
+    const c = capture({});
+    const code = await runCli(
+      [
+        'sign',
+        input,
+        '-o',
+        join(dir, `refused-${counter}.pdf`),
+        ...key('organisation'),
+        ...trust(),
+        '--kind',
+        'organisation',
+        '--seal',
+        join(dir, 'seal.png'),
+        '--seal-mm',
+        '36',
+      ],
+      c.io,
+    );
+    expect(code).not.toBe(0);
+    expect(c.err()).toContain('OFFICIAL_PERSONAL_SIGNATURE_REQUIRED');
+    expect(c.err()).toContain('Điều 32 khoản 2');
+  });
+
+  it('refuses an unknown kind in both languages', async () => {
+    const c = capture({});
+    const code = await runCli(['sign', 'x.pdf', '-o', 'y.pdf', '--key', 'k', '--kind', 'leader'], c.io);
+    expect(code).toBe(2);
+    expect(c.err()).toContain('--kind must be one of');
+    expect(c.err()).toContain('--kind phải là một trong');
+  });
+});

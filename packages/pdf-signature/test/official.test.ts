@@ -1,0 +1,500 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Certificate,
+  type Crl,
+  isKysoError,
+  parseCertificate,
+  parseCrlDer,
+  type Signer,
+} from '@kyso/core';
+import { createSoftwareSigner } from '@kyso/core/node';
+import {
+  CommandFailedError,
+  createNssSigner,
+  createTestPki,
+  type IssuedCertificate,
+  type NssSigner,
+  run,
+  type TestPki,
+} from '@kyso/testkit';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addEmptySignatureField,
+  completePdfSignature,
+  formatDocumentDate,
+  formatSigningTime,
+  mmToPt,
+  prepareAgencySignature,
+  preparePersonalSignature,
+  type SignerValidationOptions,
+  signAgency,
+  signPersonal,
+  type VerifyPdfOptions,
+  verifyPdf,
+} from '../src/index.js';
+import { defaultFontBytes, findSignatureAnchors, loadDefaultFont } from '../src/node.js';
+import {
+  encodePng,
+  isBlue,
+  isRed,
+  pixelBox,
+  qpdfCheck,
+  removeWorkDirs,
+  render,
+  sealImage,
+  signatureImage,
+  tool,
+  workDir,
+} from './support/appearance-kit.js';
+
+/**
+ * The personal-then-agency flow of Nghị định 30/2020: a Vietnamese letter signed by the leader
+ * (image between the title and the name), then issued by the văn thư (seal over the left third,
+ * number and date in the agency signature's own widgets), and the refusals of Điều 32 khoản 2.
+ * Judged by pdftoppm pixels, pdftotext, pdffonts, pdfsig, qpdf --check and verifyPdf.
+ */
+
+let pki: TestPki;
+let nss: NssSigner;
+let root: Certificate;
+let crls: Crl[];
+let validation: SignerValidationOptions;
+let check: VerifyPdfOptions;
+let dir: string;
+let counter = 0;
+const H = 842;
+
+const signerOf = (leaf: IssuedCertificate): Signer =>
+  createSoftwareSigner({
+    privateKey: readFileSync(leaf.keyPath),
+    certificate: leaf.der,
+    chain: [pki.subCa.certificate.der],
+  });
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  nss = await createNssSigner(pki, []);
+  root = parseCertificate(pki.root.certificate.pem);
+  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
+  validation = { trustAnchors: [root], crls, revocation: 'hard-fail' };
+  check = { trustAnchors: [root], crls, revocation: 'hard-fail' };
+  dir = workDir();
+}, 120_000);
+afterAll(() => {
+  nss?.cleanup();
+  pki?.cleanup();
+  removeWorkDirs();
+});
+
+function save(bytes: Uint8Array, name: string): string {
+  counter += 1;
+  const file = join(dir, `${counter}-${name}`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+async function pdfsig(bytes: Uint8Array): Promise<string[]> {
+  const path = save(bytes, 'pdfsig.pdf');
+  let out: string;
+  try {
+    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
+  } catch (error) {
+    out = error instanceof CommandFailedError ? error.stdout : '';
+  }
+  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKysoError(error)) {
+      expect(error.messageVi.length).toBeGreaterThan(0);
+      return error.code;
+    }
+    throw error;
+  }
+  return 'no error';
+}
+
+/** A one-page letter of a provincial People's Committee, in Vietnamese, with blanks for number and date. */
+async function letter(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(defaultFontBytes(), { subset: true });
+  const page = doc.addPage([595, H]);
+  const text = (s: string, x: number, top: number, size = 13) =>
+    page.drawText(s, { x, y: H - top, size, font });
+  const centred = (s: string, cx: number, top: number, size = 13) =>
+    text(s, cx - font.widthOfTextAtSize(s, size) / 2, top, size);
+  centred('ỦY BAN NHÂN DÂN', 150, 60, 12);
+  centred('TỈNH LÀO CAI', 150, 76, 12);
+  centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 420, 60, 12);
+  centred('Độc lập - Tự do - Hạnh phúc', 420, 76, 13);
+  text('Số:', 80, 110);
+  text('Lào Cai,', 330, 110);
+  centred('V/v triển khai chữ ký số trong cơ quan nhà nước', 150, 130, 11);
+  text('Kính gửi: Các sở, ban, ngành thuộc tỉnh.', 150, 180);
+  text('Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị thực hiện ký số', 85, 215);
+  text('đối với văn bản điện tử theo đúng quy định hiện hành./.', 85, 232);
+  centred('KT. CHỦ TỊCH', 430, 300);
+  centred('PHÓ CHỦ TỊCH', 430, 316);
+  centred('Nguyễn Văn An', 430, 420);
+  return doc.save({ useObjectStreams: false });
+}
+
+const signaturePng = encodePng(signatureImage(400, 150));
+const sealPng = encodePng(sealImage(600));
+const SIGNED_AT = new Date('2026-12-01T02:30:12.345Z');
+const ISSUED_AT = new Date('2026-12-01T03:15:40.000Z');
+
+async function personallySigned() {
+  const pdf = await letter();
+  const anchors = await findSignatureAnchors(pdf, {
+    title: 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH',
+    name: 'Nguyễn Văn An',
+  });
+  const result = await signPersonal(pdf, {
+    signer: signerOf(pki.leaves.personal),
+    validation,
+    fieldName: 'ChuKyLanhDao',
+    signingTime: SIGNED_AT,
+    image: signaturePng,
+    placement: { anchors, width: 180, height: 70 },
+  });
+  return { pdf, anchors, result };
+}
+
+describe('signPersonal then signAgency', () => {
+  it('signs as the leader between the anchors, then issues with seal, number and date; every judge agrees after each', async () => {
+    const { anchors, result: personal } = await personallySigned();
+    expect(await pdfsig(personal.bytes)).toEqual(['Signature is Valid.']);
+    expect(personal.verification.indication).toBe('TOTAL_PASSED');
+    const personalImg = render(save(personal.bytes, 'personal.pdf'));
+    const blue = pixelBox(personalImg, isBlue);
+    expect(blue.count).toBeGreaterThan(500);
+    // between the title's bottom and the name's top, centred on them
+    expect(blue.y1).toBeGreaterThanOrEqual(H - anchors.title.view.y);
+    expect(blue.y2).toBeLessThanOrEqual(H - (anchors.name.view.y + anchors.name.view.height));
+    expect(Math.abs((blue.x1 + blue.x2) / 2 - 430)).toBeLessThan(4);
+
+    const issued = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      fieldName: 'ChuKyCoQuan',
+      signingTime: ISSUED_AT,
+      personalCheck: check,
+      lock: { action: 'All' }, // goes on the last of the three agency signatures
+      appearance: {
+        kind: 'seal',
+        seal: sealPng,
+        sealMm: 36,
+        font: loadDefaultFont(),
+        documentNumber: { text: '123/UBND-VP', page: 1, at: { x: 102, y: H - 113 } },
+        documentDate: { date: '2026-12-01', page: 1, at: { x: 378, y: H - 113 } },
+      },
+    });
+    expect(await pdfsig(issued.bytes)).toEqual(Array(4).fill('Signature is Valid.'));
+    const latin = Buffer.from(issued.bytes).toString('latin1');
+    expect(latin.split('/TransformMethod /FieldMDP').length - 1).toBe(1);
+    expect(latin.indexOf('/TransformMethod /FieldMDP')).toBeGreaterThan(
+      latin.lastIndexOf('ChuKyCoQuan_SoKyHieu'),
+    );
+    const file = save(issued.bytes, 'issued.pdf');
+    const q = qpdfCheck(file);
+    expect(q.status).toBe(0);
+    const report = await verifyPdf(issued.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => [s.fieldName, s.signer.kind, s.indication])).toEqual([
+      ['ChuKyLanhDao', 'personal', 'TOTAL_PASSED'],
+      ['ChuKyCoQuan', 'organisation', 'TOTAL_PASSED'],
+      ['ChuKyCoQuan_SoKyHieu', 'organisation', 'TOTAL_PASSED'],
+      ['ChuKyCoQuan_NgayThang', 'organisation', 'TOTAL_PASSED'],
+    ]);
+    for (const s of report.signatures.slice(0, 3)) expect(s.modifiedAfter).toBe('allowed');
+    expect(report.signatures.slice(1).map((s) => s.reason)).toEqual([
+      'Chữ ký số của cơ quan: ban hành văn bản',
+      'Chữ ký số của cơ quan: số, ký hiệu văn bản',
+      'Chữ ký số của cơ quan: ngày, tháng, năm ban hành',
+    ]);
+    expect(report.signatures[1]!.claimedSigningTime ?? report.signatures[1]!.signingTime).toContain(
+      '2026-12-01T03:15:40',
+    );
+
+    const img = render(file);
+    const red = pixelBox(img, isRed);
+    const sealPt = mmToPt(36);
+    expect(Math.abs(red.x2 - red.x1 - sealPt)).toBeLessThan(3);
+    expect(Math.abs(red.y2 - red.y1 - sealPt)).toBeLessThan(3);
+    // over the left third of the personal image: the seal's right edge a third of the way across
+    expect(Math.abs(red.x2 - (blue.x1 + (blue.x2 - blue.x1) / 3))).toBeLessThan(6);
+
+    const text = tool('pdftotext', ['-layout', file, '-']);
+    expect(text).toContain('123/UBND-VP');
+    expect(text).toContain('ngày 01 tháng 12 năm 2026');
+    expect(text).toContain('KT. CHỦ TỊCH');
+    expect(text).toContain('Nguyễn Văn An');
+    const fonts = tool('pdffonts', [file]).split('\n').slice(2).filter(Boolean);
+    // The number's and the date's widgets: kyso's subsets, tagged (the letter's own fonts are pdf-lib's).
+    const kyso = fonts.filter((row) => /^[A-Z]{6}\+LiberationSerif\s/.test(row));
+    expect(kyso).toHaveLength(2);
+    for (const row of kyso) expect(row).toMatch(/\sCID TrueType\s+Identity-H\s+yes\s+yes\s+yes\s/);
+  });
+
+  it('draws the copy text at the top right with the time of /M, and records the copy and the declared basis in /Reason', async () => {
+    const pdf = await letter();
+    const copied = await signAgency(pdf, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      signingTime: ISSUED_AT,
+      basis: 'agency-copy',
+      appearance: {
+        kind: 'copy',
+        copyForm: 'Sao y',
+        agency: 'Văn phòng Ủy ban nhân dân tỉnh',
+        font: loadDefaultFont(),
+      },
+    });
+    expect(await pdfsig(copied.bytes)).toEqual(['Signature is Valid.']);
+    const file = save(copied.bytes, 'copy.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    const report = await verifyPdf(copied.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]!.reason).toBe(
+      'Chữ ký số của cơ quan: bản sao điện tử: Sao y (bản sao do cơ quan thực hiện)',
+    );
+    const text = tool('pdftotext', [
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-y',
+      '0',
+      '-H',
+      '60',
+      '-W',
+      '595',
+      '-x',
+      '0',
+      file,
+      '-',
+    ]);
+    expect(text).toContain('Sao y');
+    expect(text).toContain('Văn phòng Ủy ban nhân dân tỉnh');
+    expect(text).toContain(formatSigningTime(ISSUED_AT));
+    expect(formatSigningTime(ISSUED_AT)).toBe('2026-12-01T10:15:40+07:00');
+  });
+
+  it('adds the Lào Cai urgency stamp as a further agency signature, and the personal signature stays valid', async () => {
+    const { result } = await personallySigned();
+    const urgent = await signAgency(result.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: {
+        kind: 'urgent',
+        stamp: encodePng(sealImage(300)),
+        stampMm: 30,
+        page: 1,
+        at: { x: 60, y: H - 190 },
+        provincialRule: 'lao-cai',
+      },
+    });
+    expect(await pdfsig(urgent.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const report = await verifyPdf(urgent.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]!.modifiedAfter).toBe('allowed');
+    const red = pixelBox(render(save(urgent.bytes, 'urgent.pdf')), isRed);
+    expect(Math.abs(red.x2 - red.x1 - mmToPt(30))).toBeLessThan(3);
+  });
+
+  it('refuses with stable codes: no personal signature, the wrong kind of certificate, a personal signature that cannot be checked, a DocMDP lock without later fields', async () => {
+    const pdf = await letter();
+    const seal = { kind: 'seal' as const, seal: sealPng, sealMm: 36 };
+    expect(
+      await codeOf(
+        signAgency(pdf, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          personalCheck: check,
+          appearance: seal,
+        }),
+      ),
+    ).toBe('OFFICIAL_PERSONAL_SIGNATURE_REQUIRED');
+    const { result } = await personallySigned();
+    expect(
+      await codeOf(
+        signAgency(result.bytes, {
+          signer: signerOf(pki.leaves.personal),
+          validation,
+          personalCheck: check,
+          appearance: seal,
+        }),
+      ),
+    ).toBe('OFFICIAL_CERTIFICATE_KIND');
+    expect(
+      await codeOf(
+        signPersonal(pdf, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          image: signaturePng,
+          placement: { page: 1, rect: { x: 340, y: 450, width: 180, height: 70 } },
+        }),
+      ),
+    ).toBe('OFFICIAL_CERTIFICATE_KIND');
+    // No CRL and no transport: the revocation of the personal certificate is unknown now.
+    expect(
+      await codeOf(
+        signAgency(result.bytes, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          personalCheck: { trustAnchors: [root], revocation: 'hard-fail' },
+          appearance: seal,
+        }),
+      ),
+    ).toBe('OFFICIAL_PERSONAL_SIGNATURE_UNCHECKED');
+    expect(
+      await codeOf(
+        signPersonal(pdf, {
+          signer: signerOf(pki.leaves.personal),
+          validation,
+          certify: 2,
+          image: signaturePng,
+          placement: { page: 1, rect: { x: 340, y: 450, width: 180, height: 70 } },
+        }),
+      ),
+    ).toBe('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+  });
+
+  it('works in two steps (two people, two tokens): personal, then the seal with a FieldMDP lock that refuses a later field', async () => {
+    const stateKey = new Uint8Array(32).fill(9);
+    const personalLeaf = pki.leaves.personal;
+    const agencyLeaf = pki.leaves.organisation;
+    const chain = [pki.subCa.certificate.der];
+    const p1 = await preparePersonalSignature(await letter(), {
+      certificate: personalLeaf.der,
+      chain,
+      stateKey,
+      validation,
+      signingTime: SIGNED_AT,
+      image: signaturePng,
+      placement: { page: 1, rect: { x: 340, y: H - 400, width: 180, height: 70 } },
+    });
+    const v1 = await signerOf(personalLeaf).sign(p1.toBeSigned.signedAttributes);
+    const personal = await completePdfSignature(p1.preparedBytes, p1.state, v1, {
+      stateKey,
+      certificate: personalLeaf.der,
+      chain,
+      validation,
+    });
+    const p2 = await prepareAgencySignature(personal.bytes, {
+      certificate: agencyLeaf.der,
+      chain,
+      stateKey,
+      validation,
+      fieldName: 'DongDau',
+      lock: { action: 'All' },
+      signingTime: ISSUED_AT,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+    });
+    const v2 = await signerOf(agencyLeaf).sign(p2.toBeSigned.signedAttributes);
+    const sealed = await completePdfSignature(p2.preparedBytes, p2.state, v2, {
+      stateKey,
+      certificate: agencyLeaf.der,
+      chain,
+      validation,
+    });
+    expect(await pdfsig(sealed.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const report = await verifyPdf(sealed.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures[0]!.modifiedAfter).toBe('allowed');
+    expect(report.signatures[1]!.claimedSigningTime ?? report.signatures[1]!.signingTime).toContain(
+      '2026-12-01T03:15:40',
+    );
+    // The seal's FieldMDP lock (All) makes every later field change a disallowed one: a number prepared now is refused.
+    expect(
+      await codeOf(
+        prepareAgencySignature(sealed.bytes, {
+          certificate: agencyLeaf.der,
+          chain,
+          stateKey,
+          validation,
+          personalCheck: check,
+          appearance: {
+            kind: 'number',
+            text: '123/UBND-VP',
+            page: 1,
+            at: { x: 102, y: H - 113 },
+            font: loadDefaultFont(),
+          },
+        }),
+      ),
+    ).toBe('PDF_SIGN_FIELD_LOCKED');
+  });
+
+  it('draws the attachment text (number and time) at the top right of page 1', async () => {
+    const { result } = await personallySigned();
+    const attached = await signAgency(result.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      signingTime: ISSUED_AT,
+      personalCheck: check,
+      appearance: { kind: 'attachment', documentNumber: '123/UBND-VP', font: loadDefaultFont() },
+    });
+    expect(await pdfsig(attached.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const file = save(attached.bytes, 'attachment.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    const top = tool('pdftotext', [
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-y',
+      '0',
+      '-H',
+      '60',
+      '-W',
+      '595',
+      '-x',
+      '300',
+      file,
+      '-',
+    ]);
+    expect(top).toContain('123/UBND-VP');
+    expect(top).toContain('2026-12-01T10:15:40+07:00');
+    expect((await verifyPdf(attached.bytes, check)).signatures[0]!.modifiedAfter).toBe('allowed');
+  });
+
+  it("refuses the agency's signature on a certified document, whose later fields would be flagged", async () => {
+    const withField = addEmptySignatureField(await letter(), { fieldName: 'CoQuan' });
+    const certified = await signPersonal(withField, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      image: signaturePng,
+      placement: { page: 1, rect: { x: 340, y: H - 400, width: 180, height: 70 } },
+    });
+    expect(await pdfsig(certified.bytes)).toEqual(['Signature is Valid.']);
+    expect(
+      await codeOf(
+        signAgency(certified.bytes, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          personalCheck: check,
+          appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+        }),
+      ),
+    ).toBe('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+  });
+
+  it('writes dates as Phụ lục I does', () => {
+    expect(formatDocumentDate('2026-12-01')).toBe('ngày 01 tháng 12 năm 2026');
+    expect(formatDocumentDate('2026-02-15')).toBe('ngày 15 tháng 02 năm 2026');
+    expect(formatDocumentDate('2026-03-09')).toBe('ngày 09 tháng 3 năm 2026');
+    expect(() => formatDocumentDate('2026-02-30')).toThrow();
+  });
+});
