@@ -132,7 +132,9 @@ describe('kyso verify', () => {
     const c = capture();
     expect(await runCli(['verify', filled, ...trust()], c.io)).toBe(0);
     expect(c.out()).toContain('sau khi ký chỉ có thay đổi được phép');
-    expect(c.out()).toMatch(/· sau khi ký chỉ có các thay đổi được phép: trường biểu mẫu "NguoiNhan" được điền \(quy tắc: 'form-filling'\)/);
+    expect(c.out()).toMatch(
+      /· sau khi ký chỉ có các thay đổi được phép: trường biểu mẫu "NguoiNhan" được điền \(quy tắc: 'form-filling'\)/,
+    );
   });
 
   it('exits 2 without a trust anchor', async () => {
