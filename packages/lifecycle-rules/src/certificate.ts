@@ -147,6 +147,13 @@ function str(rule: RuleRecord | undefined, key: string): string | null {
  * Evaluates the lifecycle rules for a certificate on a date, in a province: may it be renewed (and
  * until when), may its information be changed, which events require revocation, what follows its
  * end, and how to recover a locked token. Every reason carries its citation.
+ * @example
+ * ```ts
+ * const facts = certificateFacts(describeCertificate(cert), { renewalsUsed: 0 });
+ * const e = evaluateCertificate(facts, { at: '2026-12-01', province: 'phu-tho' });
+ * e.renewal.latestRequestDate; e.renewal.handledBy;
+ * ```
+ * @throws {RulesError} `RULES_INVALID_DATE`, `RULES_UNKNOWN_PROVINCE`, `RULES_INVALID_INPUT`.
  */
 export function evaluateCertificate(
   facts: CertificateFacts,

@@ -257,6 +257,13 @@ function secretDecision(at: string, province: ProvinceId | undefined): DocumentD
  * revocation; it says a signature is missing only when the document has none of that kind.
  *
  * @throws RulesError `RULES_INVALID_DATE` when `options.at` is not a `YYYY-MM-DD` date.
+ * @example
+ * ```ts
+ * const report = await verifyPdf(bytes, { trustAnchors: trustProfile('vn-gov') });
+ * const d = evaluateIncomingDocument(report, { origin: 'electronic', receivedAt }, { at: '2026-12-01', province: 'lao-cai' });
+ * d.decision; // 'accept' | 'reject' | 'hold' | 'out-of-scope'
+ * ```
+ * @throws {RulesError} `RULES_INVALID_DATE`, `RULES_UNKNOWN_PROVINCE`, `RULES_INVALID_INPUT`.
  */
 export function evaluateIncomingDocument(
   verification: DocumentVerification,

@@ -136,6 +136,11 @@ function staleOfficesOf(
  * Nghị định 68/2024/NĐ-CP Điều 4, or the provincial department where a regulation in force says so),
  * through what channel, who gets a copy, and which office the managing agency works with, each with
  * its citation. Offices a text names under an old name are kept as the text has them and reported.
+ * @example
+ * ```ts
+ * const route = routeRequest('renewal', { province: 'son-la', at: '2026-12-01' });
+ * route.to; route.copyTo; route.channel;
+ * ```
  */
 export function routeRequest(request: RequestType, options: RouteOptions): RequestRoute {
   const at = parseIsoDate(options.at, 'at');

@@ -203,6 +203,12 @@ export function createPrefixSharingDigest(): DigestFunction {
 /**
  * Verifies a PDF file without loading it: the structure is read a window at a time and the signed
  * ranges are streamed through node:crypto once, however many signatures share them.
+ * @example
+ * ```ts
+ * import { verifyPdfFile } from '@kyso/pdf-signature/node';
+ * const report = await verifyPdfFile('cong-van-den.pdf', { trustAnchors: trustProfile('vn-gov') });
+ * ```
+ * @throws {PdfError} `PDF_FILE_UNREADABLE`, `PDF_CHANGED_WHILE_READING`, and what `verifyPdf` throws.
  */
 export async function verifyPdfFile(path: string, options: VerifyPdfOptions): Promise<PdfVerificationReport> {
   const file = FileSource.open(path);

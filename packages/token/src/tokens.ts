@@ -115,6 +115,15 @@ const failedLogins = new Set<string>();
 /**
  * The tokens of one PKCS#11 module: their state, their certificates, and Signers on their keys.
  * Never logs, keeps or echoes a PIN.
+ * @example
+ * ```ts
+ * import { Pkcs11Tokens } from '@kyso/token/node';
+ * const tokens = Pkcs11Tokens.open(); // discovery, or { module: '/path/to/pkcs11.so' }
+ * const signer = await tokens.signer({ pin: async () => askPin(), key: { label: 'chu-ky' } });
+ * const cms = await signDetached({ messageDigest, signer });
+ * ```
+ * @throws {TokenError} `TOKEN_PIN_INCORRECT`, `TOKEN_PIN_LOCKED`, `TOKEN_KEY_NOT_FOUND`,
+ * `TOKEN_KEY_MISMATCH`, `TOKEN_REMOVED`, among the codes of `TokenErrorCode`.
  */
 export class Pkcs11Tokens {
   private readonly queues = new Map<string, TokenQueue>();

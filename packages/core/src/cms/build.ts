@@ -394,6 +394,13 @@ export interface SignDetachedInput {
  * The one-step form: builds the signed attributes for `signer`, has it sign them, verifies the
  * value with its certificate and assembles the SignedData (DER ContentInfo). Throws
  * `SIGNATURE_INVALID` when the signer's key does not match its certificate.
+ * @example
+ * ```ts
+ * const signer = createPkcs12Signer(readFileSync('khoa.p12'), password);
+ * const cms = await signDetached({ messageDigest: sha256OfContent, signer });
+ * ```
+ * @throws {KysoError} `SIGNATURE_ALGORITHM_REFUSED` (SHA-1, a curve and hash that do not fit),
+ * `SIGNATURE_INVALID` (the signer's value does not verify), `SIGNER_CERTIFICATE_MISMATCH`.
  */
 export async function signDetached(input: SignDetachedInput): Promise<Uint8Array> {
   const { signer } = input;

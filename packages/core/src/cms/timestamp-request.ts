@@ -114,6 +114,17 @@ function tsaError(code: string, en: string, vi: string, cause?: unknown): KysoEr
  * granted), `TSA_NONCE_MISMATCH`, `TSA_IMPRINT_MISMATCH`, `TSA_SIGNATURE_INVALID`,
  * `TSA_CERTIFICATE_INVALID` (missing, or not timeStamping-only and critical),
  * `TSA_CERTIFICATE_ID_MISMATCH`.
+ * @example
+ * ```ts
+ * const stamp = await requestTimestamp(signatureValue, {
+ *   url: 'http://tsa.example.gov.vn',
+ *   transport: createHttpTransport({ timeoutMs: 10_000 }),
+ * });
+ * stamp.info.genTime;
+ * ```
+ * @throws {KysoError} `TSA_UNREACHABLE`, `TSA_TIMEOUT`, `TSA_RESPONSE_MALFORMED`, `TSA_REJECTED`,
+ * `TSA_NONCE_MISMATCH`, `TSA_IMPRINT_MISMATCH`, `TSA_SIGNATURE_INVALID`, `TSA_CERTIFICATE_INVALID`,
+ * `TSA_CERTIFICATE_ID_MISMATCH`.
  */
 export async function requestTimestamp(
   data: Uint8Array | { digest: Uint8Array },

@@ -116,6 +116,19 @@ const NO_PATH: LocalizedMessage = {
  * @throws OptionError `OPTION_INVALID` (a KysoError) naming the option, when `options` is
  *   missing or an option is wrong: an unknown `revocation` mode (`'hardfail'`), a single certificate
  *   where an array belongs, a missing `validationTime`.
+ * @example
+ * ```ts
+ * import { parseCertificate, trustProfile, validateCertificate } from '@kyso/core';
+ * const report = await validateCertificate({
+ *   certificate: parseCertificate(pem),
+ *   trustAnchors: trustProfile('vn-gov'),
+ *   validationTime: new Date(),
+ *   revocation: 'hard-fail',
+ * });
+ * if (report.indication !== 'TOTAL_PASSED') console.log(report.subIndication, report.checks);
+ * ```
+ * @throws {KysoError} `OPTION_INVALID` for an option that is missing or wrong (a misspelt revocation
+ * mode, a single certificate where a list is expected, a validation time that is not a Date).
  */
 export async function validateCertificate(
   input: ValidateCertificateOptions,

@@ -161,6 +161,13 @@ export function serialToHex(bytes: Uint8Array): string {
  * @throws KysoError `CERT_MALFORMED` when the input holds no certificate or more than one; the
  *   message says what it was given (DER bytes, PEM text and its block labels, base64 text, or
  *   neither DER nor PEM, such as a JPEG) and why it did not parse.
+ * @example
+ * ```ts
+ * const cert = parseCertificate(readFileSync('nguoi-ky.cer')); // DER or PEM
+ * console.log(formatName(cert.subject), cert.notAfter);
+ * ```
+ * @throws {KysoError} `CERT_MALFORMED` (saying whether it was given DER, PEM or neither),
+ * `ASN1_MALFORMED`, `ASN1_TOO_DEEP`, `ASN1_TOO_LARGE`.
  */
 export function parseCertificate(input: DerInput): Certificate {
   let all: Certificate[];

@@ -80,6 +80,13 @@ export async function preparePersonalSignature(
   return preparePdfSignature(pdf, { ...stripPersonal(options), signingTime, visible });
 }
 
+ * @example
+ * ```ts
+ * const personal = await signPersonal(letter, {
+ *   signer: leaderSigner, validation, image: signaturePng,
+ *   anchors: { title: 'KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC', name: 'Nguyễn Văn An' },
+ * });
+ * ```
 /** The competent person's signature in one call with a {@link Signer}. Throws as {@link preparePersonalSignature}. */
 export async function signPersonal(
   pdf: Uint8Array,
@@ -246,6 +253,13 @@ export async function prepareAgencySignature(
  * `documentDate`, two further agency signatures follow, each showing one of them in its own
  * widget (fields `<fieldName>_SoKyHieu` and `<fieldName>_NgayThang` when `fieldName` is given);
  * a `lock` goes on the last. Returns the last result. Throws as {@link prepareAgencySignature}.
+ * @example
+ * ```ts
+ * const issued = await signAgency(personal.bytes, {
+ *   signer: agencySigner, validation,
+ *   appearance: { kind: 'seal', image: sealPng, widthMm: 36 },
+ * });
+ * ```
  */
 export async function signAgency(
   pdf: Uint8Array,

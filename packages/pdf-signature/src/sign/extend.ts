@@ -82,6 +82,10 @@ const DTS_ROOM = 16 * 1024;
  * @throws PdfError `PDF_SIGN_TSA_REQUIRED`, `PDF_SIGN_VALIDATION_DATA_UNAVAILABLE` (fresh data not
  * yet published, or a certificate that does not validate), `PDF_SIGN_SIGNER_REVOKED`,
  * `PDF_ENCRYPTED`, the reader's codes; KysoError `TSA_*`.
+ * @example
+ * ```ts
+ * const { bytes } = await extendPdf(signed, { level: 'B-LTA', timestamp: { url, transport }, validation });
+ * ```
  */
 export async function extendPdf(pdf: Uint8Array, options: ExtendPdfOptions): Promise<ExtendPdfResult> {
   const { bytes, added } = await raiseToLevel(pdf, { ...options, at: options.at ?? new Date() });

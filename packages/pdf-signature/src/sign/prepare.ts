@@ -246,6 +246,14 @@ function pick(options: PdfSignatureOptions) {
  * `PDF_SIGN_PREPARATION_PENDING`, `PDF_SIGN_INVALID_OPTION`, the placeholder's refusals
  * (`PDF_SIGN_DOCMDP_FORBIDS`, `PDF_SIGN_FIELD_LOCKED`, `PDF_ENCRYPTED`, …); KysoError
  * `SIGNATURE_ALGORITHM_REFUSED` for SHA-1 or an algorithm that does not fit the key.
+ * @example
+ * ```ts
+ * const prepared = await preparePdfSignature(pdf, { certificate, chain, stateKey, validation });
+ * // send prepared.toBeSigned.digestInfo (or .digest) to the token or the remote service …
+ * const signed = await completePdfSignature(prepared.preparedBytes, prepared.state, value, {
+ *   certificate, chain, stateKey, validation,
+ * });
+ * ```
  */
 export async function preparePdfSignature(
   pdf: Uint8Array,

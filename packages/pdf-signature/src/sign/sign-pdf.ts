@@ -25,6 +25,16 @@ export interface SignPdfOptions extends PdfSignatureOptions, LevelOptions {
  *
  * @throws what `preparePdfSignature` and `completePdfSignature` throw, and the signer's own errors
  * (a token pulled out: `TOKEN_*`); nothing is returned half-done.
+ * @example
+ * ```ts
+ * import { createPkcs12Signer } from '@kyso/core/node';
+ * import { signPdf } from '@kyso/pdf-signature';
+ * const { bytes, level, verification } = await signPdf(pdf, {
+ *   signer: createPkcs12Signer(readFileSync('khoa.p12'), password),
+ *   validation: { trustAnchors: trustProfile('vn-gov') },
+ *   timestamp: { url: tsaUrl, transport },
+ * });
+ * ```
  */
 export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise<SignPdfResult> {
   const { signer } = options;

@@ -137,6 +137,16 @@ interface Entry {
  *   Date, trust anchors that are neither a list of certificates nor a TrustStore).
  * @throws PdfError when the file cannot be read as a PDF at all (`PDF_NOT_PDF`, `PDF_ENCRYPTED`,
  *   `PDF_XREF_BROKEN`, …); a signature that cannot be examined is a report check, not an error.
+ * @example
+ * ```ts
+ * import { trustProfile } from '@kyso/core';
+ * import { verifyPdf } from '@kyso/pdf-signature';
+ * const report = await verifyPdf(bytes, {
+ *   trustAnchors: trustProfile('vn-gov'),
+ *   proofOfExistence: { time: receivedAt, source: 'sổ đăng ký văn bản đến' },
+ * });
+ * for (const s of report.signatures) console.log(s.signer.commonName, s.indication, s.modifiedAfter);
+ * ```
  */
 export async function verifyPdf(
   input: Uint8Array | ByteSource,
