@@ -19,11 +19,14 @@ export type TrustProfileName = 'vn-gov' | 'vn-public';
 /** The names of the built-in profiles. */
 export const TRUST_PROFILES: readonly TrustProfileName[] = ['vn-gov', 'vn-public'];
 
+/**
+ * A built-in trust profile as a {@link TrustStore}; every certificate is checked against its pin.
+ *
  * @example
  * ```ts
  * const report = await verifyPdf(pdf, { trustAnchors: trustProfile('vn-gov') });
  * ```
-/** A built-in trust profile as a {@link TrustStore}; every certificate is checked against its pin. */
+ */
 export function trustProfile(name: TrustProfileName): TrustStore {
   if (!TRUST_PROFILES.includes(name)) {
     throw new KysoError(

@@ -182,13 +182,16 @@ const KEY_USAGE_NAMES: Record<string, string> = {
   '1.3.6.1.4.1.311.20.2.2': 'smartcardLogon',
 };
 
+/**
+ * Describes a certificate as the Vietnamese public-service profile reads it.
+ *
  * @example
  * ```ts
  * const d = describeCertificate(parseCertificate(pem));
  * d.kind; // 'personal' | 'organisation' | 'device' | 'ca'
  * d.identifiers; // [{ type: 'CCCD', value: '025080000123', attribute: 'UID' }]
  * ```
-/** Describes a certificate as the Vietnamese public-service profile reads it. */
+ */
 export function describeCertificate(cert: Certificate): CertificateDescription {
   const first = (type: string) => nameValues(cert.subject, type)[0] ?? null;
   const cn = first('CN');

@@ -80,6 +80,9 @@ export async function preparePersonalSignature(
   return preparePdfSignature(pdf, { ...stripPersonal(options), signingTime, visible });
 }
 
+/**
+ * The competent person's signature in one call with a {@link Signer}. Throws as {@link preparePersonalSignature}.
+ *
  * @example
  * ```ts
  * const personal = await signPersonal(letter, {
@@ -87,7 +90,7 @@ export async function preparePersonalSignature(
  *   anchors: { title: 'KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC', name: 'Nguyễn Văn An' },
  * });
  * ```
-/** The competent person's signature in one call with a {@link Signer}. Throws as {@link preparePersonalSignature}. */
+ */
 export async function signPersonal(
   pdf: Uint8Array,
   options: Personal<OfficialSignOptions>,
