@@ -57,6 +57,7 @@ export type {
   TimestampRequestInput,
 } from './cms/timestamp-request.js';
 export { buildTimestampRequest, requestTimestamp } from './cms/timestamp-request.js';
+export type { VerifyHash } from './crypto/algorithms.js';
 export { describePublicKey, signatureAlgorithmName } from './crypto/algorithms.js';
 export type { CryptoPolicy, CryptoPolicyOptions, CryptoVerdict } from './crypto/policy.js';
 export { createCryptoPolicy, defaultCryptoPolicy } from './crypto/policy.js';
@@ -64,6 +65,8 @@ export type { SignatureCheck } from './crypto/verify.js';
 export { verifySignature } from './crypto/verify.js';
 export type { CoreErrorCode, KysoErrorOptions } from './errors.js';
 export { isKysoError, KysoError } from './errors.js';
+export type { DerInput } from './lib/bytes.js';
+export type { DerElement } from './lib/der.js';
 export {
   checkCertificate,
   checkCertificateList,
@@ -85,7 +88,7 @@ export {
   REVOCATION_MODES,
 } from './lib/options.js';
 export type { PathBuildingBudget } from './path/build.js';
-export type { PolicyInputs, RevocationMode, RevocationRecord } from './path/types.js';
+export type { LimitCode, PolicyInputs, RevocationMode, RevocationRecord } from './path/types.js';
 export type {
   CertificateValidationReport,
   PathCertificate,
@@ -130,6 +133,7 @@ export type {
   DistributionPoint,
   GeneralSubtree,
   KeyUsage,
+  OtherExtension,
   PolicyInformation,
   PolicyQualifier,
 } from './x509/extensions.js';

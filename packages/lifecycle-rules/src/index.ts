@@ -41,6 +41,7 @@ export type { ReportDue } from './reports.js';
 export { reportingCalendar } from './reports.js';
 export type { RequestRoute, RequestType, RouteOptions, StaleOffice } from './routing.js';
 export { parseRequestType, REQUEST_TYPES, requestName, routeRequest } from './routing.js';
+export type { RulesAtOptions } from './rules/registry.js';
 export {
   citationOf,
   isStaleOn,

@@ -68,9 +68,11 @@ export type {
   AgencyAppearanceOptions,
   AgencyBasis,
   AgencyOptions,
+  AgencyTextPlace,
   OfficialPrepareOptions,
   OfficialSignOptions,
   PersonalAppearanceOptions,
+  PersonalOptions,
   PersonalPlacement,
   WidgetText,
 } from './official/official.js';
@@ -81,10 +83,17 @@ export {
   signAgency,
   signPersonal,
 } from './official/official.js';
-export type { DecryptionOptions, EncryptionInfo, XrefSection } from './reader/document.js';
+export type {
+  DecryptionOptions,
+  EncryptionInfo,
+  Reconstruction,
+  XrefEntry,
+  XrefSection,
+} from './reader/document.js';
 export { PdfDocument, READER_LIMITS } from './reader/document.js';
 export type { DocumentSecurityStore } from './reader/dss.js';
 export { readDocumentSecurityStore } from './reader/dss.js';
+export type { CipherName } from './reader/encryption/standard-handler.js';
 export type { PdfValue } from './reader/objects.js';
 export { PdfDict, PdfName, PdfRef, PdfStream, PdfString } from './reader/objects.js';
 export type { PdfSignatureField } from './reader/signatures.js';
@@ -132,6 +141,7 @@ export type { SignPdfOptions } from './sign/sign-pdf.js';
 export { signPdf } from './sign/sign-pdf.js';
 export type { SignerCheckRecord, SignerValidationOptions } from './sign/signer-check.js';
 export type { PadesLevel } from './sign/state.js';
+export type { CertificateEncoding } from './verify/identity.js';
 export type {
   ModificationFinding,
   ModificationLevel,
@@ -150,6 +160,7 @@ export { verifyPdf } from './verify/verify-pdf.js';
 export type {
   IncrementalUpdateOptions,
   IncrementalUpdateResult,
+  IncrementResult,
 } from './writer/incremental.js';
 export { IncrementalUpdate } from './writer/incremental.js';
 export type { PdfWritable } from './writer/serialize.js';

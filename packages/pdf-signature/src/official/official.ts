@@ -62,7 +62,7 @@ export interface PersonalAppearanceOptions {
 }
 
 /** Common to the personal options of both API forms. */
-type Personal<T> = T & PersonalAppearanceOptions;
+export type PersonalOptions<T> = T & PersonalAppearanceOptions;
 
 /**
  * Prepares the competent person's signature (two steps; complete with `completePdfSignature`).
@@ -73,7 +73,7 @@ type Personal<T> = T & PersonalAppearanceOptions;
  */
 export async function preparePersonalSignature(
   pdf: Uint8Array,
-  options: Personal<OfficialPrepareOptions>,
+  options: PersonalOptions<OfficialPrepareOptions>,
 ): Promise<PreparedPdfSignature> {
   const signingTime = wholeSecond(options.signingTime);
   const visible = personalPlan(pdf, options, options.certificate);
@@ -93,7 +93,7 @@ export async function preparePersonalSignature(
  */
 export async function signPersonal(
   pdf: Uint8Array,
-  options: Personal<OfficialSignOptions>,
+  options: PersonalOptions<OfficialSignOptions>,
 ): Promise<SignPdfResult> {
   const signingTime = wholeSecond(options.signingTime);
   const visible = personalPlan(pdf, options, options.signer.certificate);
@@ -163,7 +163,7 @@ export interface WidgetText {
 }
 
 /** A number or a date drawn by one of the agency's signatures (Nghị định 30/2020 Điều 15 khoản 3). */
-interface AgencyTextPlace {
+export interface AgencyTextPlace {
   page: number;
   /** The box's lower-left corner on the page as displayed, in points. */
   at: { x: number; y: number };

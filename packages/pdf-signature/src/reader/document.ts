@@ -18,8 +18,8 @@ import { type ByteSource, lastIndexOfAscii, PrefixSource, scanAscii, toByteSourc
  * password and then decrypts strings and streams as they are read.
  */
 
-/** Where an object lives: at an offset, or inside an object stream. */
-type XrefEntry =
+/** Where an object lives: at an offset, or inside an object stream (type 0: free). */
+export type XrefEntry =
   | { type: 1; offset: number; gen: number }
   | { type: 2; stream: number; index: number }
   | { type: 0 };
