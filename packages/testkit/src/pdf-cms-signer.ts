@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendIncrementalUpdate, lastObject, nextFree } from './pdf-attacks.js';
 import type { IssuedCertificate } from './pki.js';
@@ -225,8 +225,13 @@ export async function addDocumentTimestamp(
     '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161',
   );
   const dir = makeTempDir('doc-ts');
-  const dataPath = writeCoveredBytes(p, dir);
-  return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
+  // The working files go with the call: nothing is left in the temporary directory.
+  try {
+    const dataPath = writeCoveredBytes(p, dir);
+    return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -272,46 +277,51 @@ export async function signWithOpensslCms(
     options,
   );
   const dir = makeTempDir('cms-sign');
-  const dataPath = writeCoveredBytes(p, dir);
-  const chainPath = join(dir, 'chain.pem');
-  const cmsPath = join(dir, 'sig.der');
-  writeFileSync(chainPath, chain.map((c) => c.pem).join(''));
-  await run('openssl', [
-    'cms',
-    '-sign',
-    '-binary',
-    ...(options.noAttributes ? ['-noattr'] : options.withoutSigningCertificate ? [] : ['-cades']),
-    ...(options.contentType ? ['-econtent_type', options.contentType] : []),
-    '-md',
-    options.digest ?? 'sha256',
-    '-in',
-    dataPath,
-    '-signer',
-    signer.certPath,
-    '-inkey',
-    signer.keyPath,
-    ...(options.extraSigners ?? []).flatMap((s) => ['-signer', s.certPath, '-inkey', s.keyPath]),
-    '-certfile',
-    chainPath,
-    '-outform',
-    'DER',
-    '-out',
-    cmsPath,
-  ]);
-  let cms: Uint8Array = new Uint8Array(readFileSync(cmsPath));
-  if (options.tsa) {
-    // The signature value: the last OCTET STRING of the SignerInfo.
-    const ci = element(cms, 0);
-    const sd = element(cms, childrenOf(cms, ci)[1]!.start);
-    const si = childrenOf(cms, childrenOf(cms, sd).at(-1)!)[0]!;
-    const sigValue = childrenOf(cms, si)
-      .filter((c) => c.tag === 0x04)
-      .at(-1)!;
-    const valuePath = join(dir, 'sigvalue.bin');
-    writeFileSync(valuePath, cms.subarray(sigValue.start, sigValue.end));
-    cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath, dir));
+  // The working files go with the call: nothing is left in the temporary directory.
+  try {
+    const dataPath = writeCoveredBytes(p, dir);
+    const chainPath = join(dir, 'chain.pem');
+    const cmsPath = join(dir, 'sig.der');
+    writeFileSync(chainPath, chain.map((c) => c.pem).join(''));
+    await run('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      ...(options.noAttributes ? ['-noattr'] : options.withoutSigningCertificate ? [] : ['-cades']),
+      ...(options.contentType ? ['-econtent_type', options.contentType] : []),
+      '-md',
+      options.digest ?? 'sha256',
+      '-in',
+      dataPath,
+      '-signer',
+      signer.certPath,
+      '-inkey',
+      signer.keyPath,
+      ...(options.extraSigners ?? []).flatMap((s) => ['-signer', s.certPath, '-inkey', s.keyPath]),
+      '-certfile',
+      chainPath,
+      '-outform',
+      'DER',
+      '-out',
+      cmsPath,
+    ]);
+    let cms: Uint8Array = new Uint8Array(readFileSync(cmsPath));
+    if (options.tsa) {
+      // The signature value: the last OCTET STRING of the SignerInfo.
+      const ci = element(cms, 0);
+      const sd = element(cms, childrenOf(cms, ci)[1]!.start);
+      const si = childrenOf(cms, childrenOf(cms, sd).at(-1)!)[0]!;
+      const sigValue = childrenOf(cms, si)
+        .filter((c) => c.tag === 0x04)
+        .at(-1)!;
+      const valuePath = join(dir, 'sigvalue.bin');
+      writeFileSync(valuePath, cms.subarray(sigValue.start, sigValue.end));
+      cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath, dir));
+    }
+    return fillPlaceholder(p, cms);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return fillPlaceholder(p, cms);
 }
 
 /**
@@ -337,8 +347,13 @@ export async function signWithOpensslX509RsaSha1(
     {},
   );
   const dir = makeTempDir('x509-sign');
-  const dataPath = writeCoveredBytes(p, dir);
-  const sigPath = join(dir, 'sig.bin');
-  await run('openssl', ['dgst', '-sha1', '-sign', signer.keyPath, '-out', sigPath, dataPath]);
-  return fillPlaceholder(p, tlv(0x04, new Uint8Array(readFileSync(sigPath))));
+  // The working files go with the call: nothing is left in the temporary directory.
+  try {
+    const dataPath = writeCoveredBytes(p, dir);
+    const sigPath = join(dir, 'sig.bin');
+    await run('openssl', ['dgst', '-sha1', '-sign', signer.keyPath, '-out', sigPath, dataPath]);
+    return fillPlaceholder(p, tlv(0x04, new Uint8Array(readFileSync(sigPath))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
