@@ -8,6 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, read, readSync, type Stats } from 'node:fs';
 import { PdfError } from './errors.js';
 import type { ByteSource, ByteSpan } from './reader/source.js';
+import { createDefaultDigest } from './verify/digest.js';
 import {
   type DigestFunction,
   type DigestName,
@@ -182,22 +183,8 @@ async function update(h: Hash, spans: readonly ByteSpan[], source: ByteSource): 
  * of recomputed. With several signatures over a large scan, the scan is read and hashed once.
  */
 export function createPrefixSharingDigest(): DigestFunction {
-  const states: { hash: DigestName; source: ByteSource; start: number; end: number; state: Hash }[] = [];
-  return async (hash, spans, source) => {
-    const [first, ...rest] = spans;
-    if (!first) return nodeDigest(hash, spans, source);
-    // The longest earlier prefix of this first span: same algorithm, same source, same start.
-    let best: (typeof states)[number] | undefined;
-    for (const s of states) {
-      if (s.hash !== hash || s.source !== source || s.start !== first.start) continue;
-      if (s.end <= first.end && (!best || s.end > best.end)) best = s;
-    }
-    const h = best ? best.state.copy() : createHash(algorithm(hash));
-    await update(h, [{ start: best ? best.end : first.start, end: first.end }], source);
-    states.push({ hash, source, start: first.start, end: first.end, state: h.copy() });
-    await update(h, rest, source);
-    return new Uint8Array(h.digest());
-  };
+  // The same digest verifyPdf uses by default under Node: node:crypto, a shared prefix hashed once.
+  return createDefaultDigest();
 }
 
 /**

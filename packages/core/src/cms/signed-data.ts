@@ -14,6 +14,7 @@ import {
   readTime,
   TAG,
 } from '../lib/der.js';
+import { compareDer } from '../lib/der-write.js';
 import {
   type AlgorithmIdentifier,
   type Certificate,
@@ -45,15 +46,6 @@ export const CMS_OIDS = {
   /** id-ri-ocsp-response (RFC 5940 §4.1): an OCSPResponse in `crls [1]` as an `other` entry. */
   riOcspResponse: '1.3.6.1.5.5.7.16.2',
 } as const;
-
-/** X.690 §11.6 order: as octet strings, the shorter padded at its end with zero octets. */
-function compareDerOrder(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** One SignerInfo. */
 export interface SignerInfo {
@@ -320,7 +312,7 @@ function parseSignerInfo(el: DerElement, what: string): SignerInfo {
     info.signedAttributesDer = der;
     const list = children(attrs, what);
     info.signedAttributesInDerOrder = list.every(
-      (a, k) => k === 0 || compareDerOrder(list[k - 1]!.raw, a.raw) <= 0,
+      (a, k) => k === 0 || compareDer(list[k - 1]!.raw, a.raw) <= 0,
     );
     const seen = new Set<string>();
     for (const attr of list) readAttribute(attr, info, seen, what);

@@ -2,7 +2,7 @@ import { PdfError } from '../errors.js';
 import { PdfDocument } from '../reader/document.js';
 import { findSignatures } from '../reader/signatures.js';
 import { type ByteSource, type ByteSpan, toByteSource } from '../reader/source.js';
-import type { DigestFunction, DigestName } from '../verify/verify-pdf.js';
+import { createDefaultDigest, type DigestFunction, type DigestName } from '../verify/digest.js';
 
 /**
  * The last step of signing, from the prepared bytes alone (never from a state that could have
@@ -117,24 +117,8 @@ export async function digestSignedRanges(
   const placeholder = locateSignaturePlaceholder(source);
   const digest = options.digest
     ? await options.digest(hash, placeholder.spans, source)
-    : await webCryptoDigest(hash, placeholder.spans, source);
+    : await createDefaultDigest()(hash, placeholder.spans, source);
   return { digest, placeholder };
-}
-
-async function webCryptoDigest(
-  hash: DigestName,
-  spans: readonly ByteSpan[],
-  source: ByteSource,
-): Promise<Uint8Array> {
-  const out = new Uint8Array(spans.reduce((n, s) => n + (s.end - s.start), 0));
-  let at = 0;
-  for (const s of spans) {
-    for await (const chunk of source.chunks(s.start, s.end)) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-  }
-  return new Uint8Array(await globalThis.crypto.subtle.digest(hash, out));
 }
 
 /** The length of the DER element at the start of `der` (tag, length, content), or -1. */
