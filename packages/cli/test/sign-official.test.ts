@@ -196,6 +196,88 @@ describe('kyso sign --kind', () => {
     expect(stdout).toContain('ngày 01 tháng 12 năm 2026');
   });
 
+  it('certifies the personal signature with the agency fields reserved (--reserve-*), then fills them', async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const personal = join(dir, `personal-${counter}.pdf`);
+    const c1 = capture({});
+    const personalArgs = [
+      'sign',
+      input,
+      '-o',
+      personal,
+      ...key('personal'),
+      ...trust(),
+      '--kind',
+      'personal',
+      '--image',
+      join(dir, 'sig.png'),
+      '--page',
+      '1',
+      '--rect',
+      '340,200,180,72',
+      '--certify',
+      '2',
+    ];
+    // Without reserved fields a certification is refused: the agency's new fields would be flagged.
+    expect(await runCli(personalArgs, c1.io)).not.toBe(0);
+    expect(c1.err()).toContain('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+    const c2 = capture({});
+    const reserve = [
+      '--reserve-seal-mm',
+      '36',
+      '--reserve-number',
+      '1,100,700,120,18',
+      '--reserve-date',
+      '1,330,700,180,18',
+    ];
+    expect(await runCli([...personalArgs, ...reserve], c2.io)).toBe(0);
+    expect(c2.err()).toBe('');
+
+    const issued = join(dir, `issued-${counter}.pdf`);
+    const c3 = capture({});
+    const code = await runCli(
+      [
+        'sign',
+        personal,
+        '-o',
+        issued,
+        ...key('organisation'),
+        ...trust(),
+        '--kind',
+        'organisation',
+        '--seal',
+        join(dir, 'seal.png'),
+        '--seal-mm',
+        '36',
+        '--doc-number',
+        '123/UBND-VP',
+        '--doc-date',
+        '2026-12-01',
+      ],
+      c3.io,
+    );
+    expect(c3.err()).toBe('');
+    expect(code).toBe(0);
+    expect(await pdfsig(issued)).toEqual(Array(4).fill('Signature is Valid.'));
+    const report = await verifyPdf(new Uint8Array(readFileSync(issued)), {
+      trustAnchors: [parseCertificate(pki.root.certificate.pem)],
+      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+    });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => s.fieldName)).toEqual([
+      'Signature1',
+      'CoQuan',
+      'CoQuan_SoKyHieu',
+      'CoQuan_NgayThang',
+    ]);
+    expect(report.signatures[0]!.modifiedAfter).toBe('allowed');
+    const { stdout } = await run('pdftotext', [issued, '-']);
+    expect(stdout).toContain('123/UBND-VP');
+    expect(stdout).toContain('ngày 01 tháng 12 năm 2026');
+  });
+
   it("refuses the agency's signature on a document without a personal signature, citing Điều 32 khoản 2", async () => {
     counter += 1;
     const input = join(dir, `unsigned-${counter}.pdf`);

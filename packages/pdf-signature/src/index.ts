@@ -67,6 +67,7 @@ export { PdfError } from './errors.js';
 export type {
   AgencyAppearanceOptions,
   AgencyBasis,
+  AgencyFieldsPlan,
   AgencyOptions,
   AgencyTextPlace,
   OfficialPrepareOptions,
@@ -77,6 +78,7 @@ export type {
   WidgetText,
 } from './official/official.js';
 export {
+  AGENCY_FIELD_NAME,
   formatDocumentDate,
   prepareAgencySignature,
   preparePersonalSignature,
@@ -117,7 +119,9 @@ export type { FieldLockSpec } from './sign/mdp.js';
 export type {
   DocumentTimestampPlaceholderOptions,
   EmptySignatureFieldOptions,
+  FieldAppearance,
   PageRect,
+  ReservedField,
   SignatureFieldOptions,
   SignaturePlaceholder,
   SignaturePlaceholderOptions,

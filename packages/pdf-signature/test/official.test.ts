@@ -19,7 +19,7 @@ import {
   type TestPki,
 } from '@kyso/testkit';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument } from 'pdf-lib';
+import { degrees, PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addEmptySignatureField,
@@ -31,12 +31,14 @@ import {
   preparePersonalSignature,
   type SignerValidationOptions,
   signAgency,
+  signPdf,
   signPersonal,
   type VerifyPdfOptions,
   verifyPdf,
 } from '../src/index.js';
 import { defaultFontBytes, findSignatureAnchors, loadDefaultFont } from '../src/node.js';
 import {
+  blank,
   encodePng,
   isBlue,
   isRed,
@@ -469,8 +471,8 @@ describe('signPersonal then signAgency', () => {
     expect((await verifyPdf(attached.bytes, check)).signatures[0]!.modifiedAfter).toBe('allowed');
   });
 
-  it("refuses the agency's signature on a certified document, whose later fields would be flagged", async () => {
-    const withField = addEmptySignatureField(await letter(), { fieldName: 'CoQuan' });
+  it("refuses the agency's signature on a certified document without a field reserved for it, whose new field would be flagged", async () => {
+    const withField = addEmptySignatureField(await letter(), { fieldName: 'Khac' });
     const certified = await signPersonal(withField, {
       signer: signerOf(pki.leaves.personal),
       validation,
@@ -489,6 +491,284 @@ describe('signPersonal then signAgency', () => {
         }),
       ),
     ).toBe('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+  });
+
+  it('certifies the personal signature (DocMDP /P 2) with the agency fields reserved, and the văn thư fills them: seal, number, date', async () => {
+    const pdf = await letter();
+    const anchors = await findSignatureAnchors(pdf, {
+      title: 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH',
+      name: 'Nguyễn Văn An',
+    });
+    const numberBox = { x: 102, y: H - 117, width: 140, height: 18 };
+    const dateBox = { x: 378, y: H - 117, width: 180, height: 18 };
+    const personal = await signPersonal(pdf, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      fieldName: 'ChuKyLanhDao',
+      signingTime: SIGNED_AT,
+      image: signaturePng,
+      placement: { anchors, width: 180, height: 70 },
+      agencyFields: {
+        sealMm: 36,
+        number: { page: 1, rect: numberBox },
+        date: { page: 1, rect: dateBox },
+        lock: { action: 'All' },
+      },
+    });
+    // The reserved fields show nothing before the agency signs: only the blue signature is drawn.
+    const personalFile = save(personal.bytes, 'certified-personal.pdf');
+    expect(pixelBox(render(personalFile), isRed).count).toBe(0);
+    expect(await pdfsig(personal.bytes)).toEqual(['Signature is Valid.']);
+    const blue = pixelBox(render(personalFile), isBlue);
+
+    // A seal larger than the square reserved for it is refused, and nothing is written.
+    expect(
+      await codeOf(
+        signAgency(personal.bytes, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          personalCheck: check,
+          appearance: { kind: 'seal', seal: sealPng, sealMm: 40 },
+        }),
+      ),
+    ).toBe('APPEARANCE_DOES_NOT_FIT');
+    // A place for a reserved field is refused: it has its own.
+    expect(
+      await codeOf(
+        signAgency(personal.bytes, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          personalCheck: check,
+          appearance: {
+            kind: 'seal',
+            seal: sealPng,
+            sealMm: 36,
+            personalImage: { page: 1, rect: numberBox },
+          },
+        }),
+      ),
+    ).toBe('PDF_SIGN_INVALID_OPTION');
+
+    const issued = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      signingTime: ISSUED_AT,
+      personalCheck: check,
+      appearance: {
+        kind: 'seal',
+        seal: sealPng,
+        sealMm: 36,
+        font: loadDefaultFont(),
+        documentNumber: { text: '123/UBND-VP' },
+        documentDate: { date: '2026-12-01' },
+      },
+    });
+    expect(await pdfsig(issued.bytes)).toEqual(Array(4).fill('Signature is Valid.'));
+    const file = save(issued.bytes, 'certified-issued.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    const report = await verifyPdf(issued.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => [s.fieldName, s.signer.kind, s.indication, s.modifiedAfter])).toEqual(
+      [
+        ['ChuKyLanhDao', 'personal', 'TOTAL_PASSED', 'allowed'],
+        ['CoQuan', 'organisation', 'TOTAL_PASSED', 'allowed'],
+        ['CoQuan_SoKyHieu', 'organisation', 'TOTAL_PASSED', 'allowed'],
+        ['CoQuan_NgayThang', 'organisation', 'TOTAL_PASSED', 'none'],
+      ],
+    );
+    // Every field was reserved and signed in place: the personal revision's widgets, no new ones.
+    const latin = Buffer.from(issued.bytes).toString('latin1');
+    const fields = [...latin.matchAll(/\/Fields \[([^\]]*)\]/g)].map((m) => m[1]!.match(/\d+ 0 R/g));
+    expect(fields.at(-1)).toEqual(fields[0]); // the AcroForm's last /Fields is the personal revision's
+    expect(fields[0]).toHaveLength(4);
+    expect(latin.split('/TransformMethod /DocMDP').length - 1).toBe(1);
+    expect(latin.split('/TransformMethod /FieldMDP').length - 1).toBe(1);
+
+    const img = render(file);
+    const red = pixelBox(img, isRed);
+    const sealPt = mmToPt(36);
+    expect(Math.abs(red.x2 - red.x1 - sealPt)).toBeLessThan(3);
+    expect(Math.abs(red.y2 - red.y1 - sealPt)).toBeLessThan(3);
+    expect(Math.abs(red.x2 - (blue.x1 + (blue.x2 - blue.x1) / 3))).toBeLessThan(6);
+    expect(Math.abs((red.y1 + red.y2) / 2 - (blue.y1 + blue.y2) / 2)).toBeLessThan(6);
+
+    // The number and the date are drawn at 13 pt inside the boxes reserved for them.
+    const bbox = tool('pdftotext', ['-bbox', file, '-']);
+    const word = (w: string) => {
+      const m = new RegExp(`xMin="([\\d.]+)" yMin="([\\d.]+)" xMax="([\\d.]+)" yMax="([\\d.]+)">${w}<`).exec(
+        bbox,
+      );
+      expect(m, w).not.toBeNull();
+      return m!.slice(1).map(Number) as [number, number, number, number];
+    };
+    const inBox = (w: [number, number, number, number], box: typeof numberBox) => {
+      expect(w[0]).toBeGreaterThanOrEqual(box.x - 0.5);
+      expect(w[2]).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      expect(w[1]).toBeGreaterThanOrEqual(H - (box.y + box.height) - 0.5);
+      expect(w[3]).toBeLessThanOrEqual(H - box.y + 0.5);
+    };
+    const number = word('123/UBND-VP');
+    inBox(number, numberBox);
+    expect(Math.abs(number[0] - numberBox.x)).toBeLessThan(1); // at the box's left
+    inBox(word('ngày'), dateBox);
+    inBox(word('2026'), dateBox);
+    expect(tool('pdftotext', ['-layout', file, '-'])).toContain('ngày 01 tháng 12 năm 2026');
+
+    // The date's signature applied the lock the field was reserved with: nothing may follow.
+    expect(
+      await codeOf(
+        signAgency(issued.bytes, {
+          signer: signerOf(pki.leaves.organisation),
+          validation,
+          basis: 'agency-copy',
+          fieldName: 'SaoY',
+          appearance: {
+            kind: 'copy',
+            copyForm: 'Sao y',
+            agency: 'UBND tỉnh Lào Cai',
+            font: loadDefaultFont(),
+          },
+        }),
+      ),
+    ).toBe('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+  });
+
+  it('reserves and fills the agency fields in two steps, as two people with two tokens do', async () => {
+    const stateKey = new Uint8Array(32).fill(7);
+    const chain = [pki.subCa.certificate.der];
+    const personalLeaf = pki.leaves.personal;
+    const agencyLeaf = pki.leaves.organisation;
+    const complete = async (
+      prepared: Awaited<ReturnType<typeof preparePersonalSignature>>,
+      leaf: IssuedCertificate,
+    ) =>
+      completePdfSignature(
+        prepared.preparedBytes,
+        prepared.state,
+        await signerOf(leaf).sign(prepared.toBeSigned.signedAttributes),
+        {
+          stateKey,
+          certificate: leaf.der,
+          chain,
+          validation,
+        },
+      );
+    const personal = await complete(
+      await preparePersonalSignature(await letter(), {
+        certificate: personalLeaf.der,
+        chain,
+        stateKey,
+        validation,
+        certify: 2,
+        signingTime: SIGNED_AT,
+        image: signaturePng,
+        placement: { page: 1, rect: { x: 340, y: H - 400, width: 180, height: 70 } },
+        agencyFields: {
+          fieldName: 'VanThu',
+          sealMm: 38,
+          number: { page: 1, rect: { x: 102, y: H - 117, width: 140, height: 18 } },
+        },
+      }),
+      personalLeaf,
+    );
+    const agency = { certificate: agencyLeaf.der, chain, stateKey, validation, personalCheck: check };
+    const sealed = await complete(
+      await prepareAgencySignature(personal.bytes, {
+        ...agency,
+        fieldName: 'VanThu',
+        signingTime: ISSUED_AT,
+        appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+      }),
+      agencyLeaf,
+    );
+    const numbered = await complete(
+      await prepareAgencySignature(sealed.bytes, {
+        ...agency,
+        fieldName: 'VanThu_SoKyHieu',
+        signingTime: ISSUED_AT,
+        appearance: { kind: 'number', text: '45/UBND-VP', font: loadDefaultFont() },
+      }),
+      agencyLeaf,
+    );
+    expect(await pdfsig(numbered.bytes)).toEqual(Array(3).fill('Signature is Valid.'));
+    const report = await verifyPdf(numbered.bytes, check);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => s.fieldName)).toEqual(['Signature1', 'VanThu', 'VanThu_SoKyHieu']);
+    const file = save(numbered.bytes, 'two-step-certified.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    // A 36 mm seal in the 38 mm square reserved for it: at its own size, centred in it.
+    const red = pixelBox(render(file), isRed);
+    expect(Math.abs(red.x2 - red.x1 - mmToPt(36))).toBeLessThan(3);
+    expect(tool('pdftotext', ['-layout', file, '-'])).toContain('45/UBND-VP');
+  });
+
+  it('reserves the agency fields after an earlier signature without disturbing it; a reserved field that draws is disallowed', async () => {
+    // An incoming document already signed (an approval by another office), then signed by the leader.
+    const earlier = await signPdf(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      fieldName: 'DonViKhac',
+    });
+    const personal = await signPersonal(earlier.bytes, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: { x: 340, y: H - 400, width: 180, height: 70 } },
+      agencyFields: { sealMm: 36, number: { page: 1, rect: { x: 102, y: H - 117, width: 140, height: 18 } } },
+    });
+    const report = await verifyPdf(personal.bytes, check);
+    expect(report.signatures.map((s) => [s.fieldName, s.indication, s.modifiedAfter])).toEqual([
+      ['DonViKhac', 'TOTAL_PASSED', 'allowed'],
+      ['Signature1', 'TOTAL_PASSED', 'none'],
+    ]);
+    // The neighbour: an unsigned signature field whose appearance draws a box over the signed page.
+    const boxed = addEmptySignatureField(earlier.bytes, {
+      fieldName: 'KhungVe',
+      visible: { page: 1, rect: { x: 100, y: 100, width: 120, height: 40 } },
+    });
+    const judged = await verifyPdf(boxed, check);
+    expect(judged.signatures[0]!.modifiedAfter).toBe('disallowed');
+    expect(JSON.stringify(judged.signatures[0])).toContain('unsigned-signature-field');
+  });
+
+  it('fills a reserved field upright and at its size on a page displayed rotated (/Rotate 90)', async () => {
+    const doc = await PDFDocument.load(await letter());
+    doc.getPage(0).setRotation(degrees(90));
+    const rotated = await doc.save({ useObjectStreams: false });
+    // Displayed 842 × 595 (landscape); rectangles are on the page as displayed.
+    const personalRect = { x: 500, y: 150, width: 180, height: 70 };
+    const personal = await signPersonal(rotated, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      image: signaturePng,
+      placement: { page: 1, rect: personalRect },
+      agencyFields: { sealMm: 36 },
+    });
+    // A wide red bar as the "seal": 2:1, so drawn sideways it would be taller than wide.
+    const bar = blank(600, 300);
+    for (let i = 0; i < bar.pixels.length; i += 4) bar.pixels.set([220, 20, 30, 255], i);
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: encodePng(bar), sealMm: 36 },
+    });
+    expect(await pdfsig(sealed.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const file = save(sealed.bytes, 'rotated-reserved.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    const img = render(file);
+    expect(img.width).toBe(842);
+    const red = pixelBox(img, isRed);
+    const side = mmToPt(36);
+    // Upright: 36 mm wide, 18 mm high, centred in the square reserved over the left third.
+    expect(Math.abs(red.x2 - red.x1 - side)).toBeLessThan(3);
+    expect(Math.abs(red.y2 - red.y1 - side / 2)).toBeLessThan(3);
+    expect(Math.abs(red.x2 - (personalRect.x + personalRect.width / 3))).toBeLessThan(3);
+    const centreY = 595 - (personalRect.y + personalRect.height / 2);
+    expect(Math.abs((red.y1 + red.y2) / 2 - centreY)).toBeLessThan(3);
+    expect((await verifyPdf(sealed.bytes, check)).indication).toBe('TOTAL_PASSED');
   });
 
   it('writes dates as Phụ lục I does', () => {

@@ -3,6 +3,7 @@ import type { Signer } from '@kyso/core';
 import {
   type AgencyAppearanceOptions,
   type AgencyBasis,
+  type AgencyFieldsPlan,
   type PersonalPlacement,
   type SignerValidationOptions,
   type SignPdfResult,
@@ -34,6 +35,9 @@ export const OFFICIAL_OPTIONS = {
   'date-at': { type: 'string' },
   'stamp-at': { type: 'string' },
   basis: { type: 'string' },
+  'reserve-seal-mm': { type: 'string' },
+  'reserve-number': { type: 'string' },
+  'reserve-date': { type: 'string' },
 } as const;
 
 /** The values of {@link OFFICIAL_OPTIONS} (and the field options it reads). */
@@ -52,6 +56,9 @@ export interface OfficialValues {
   'date-at'?: string | undefined;
   'stamp-at'?: string | undefined;
   basis?: string | undefined;
+  'reserve-seal-mm'?: string | undefined;
+  'reserve-number'?: string | undefined;
+  'reserve-date'?: string | undefined;
   page?: string | undefined;
   rect?: string | undefined;
 }
@@ -73,12 +80,50 @@ function numbers(text: string, count: number, flag: string, shape: string): numb
   return parts;
 }
 
-function placeOf(text: string | undefined, flag: string): { page: number; at: { x: number; y: number } } {
-  if (text === undefined) throw usage(`${flag} page,x,y is needed`, `cần ${flag} trang,x,y`);
+/** `page,x,y`, or nothing when the flag is absent (a field the personal signature reserved has its place). */
+function placeOf(text: string | undefined, flag: string): { page?: number; at?: { x: number; y: number } } {
+  if (text === undefined) return {};
   const [page, x, y] = numbers(text, 3, flag, 'page,x,y') as [number, number, number];
+  return { page: pageNumber(page, flag), at: { x, y } };
+}
+
+/** `page,x,y,width,height`: a box reserved for one of the agency's fields. */
+function boxOf(
+  text: string,
+  flag: string,
+): { page: number; rect: { x: number; y: number; width: number; height: number } } {
+  const [page, x, y, width, height] = numbers(text, 5, flag, 'page,x,y,width,height') as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { page: pageNumber(page, flag), rect: { x, y, width, height } };
+}
+
+function pageNumber(page: number, flag: string): number {
   if (!Number.isInteger(page) || page < 1)
     throw usage(`${flag}: the page counts from 1`, `${flag}: số trang tính từ 1`);
-  return { page, at: { x, y } };
+  return page;
+}
+
+/** The agency fields `--reserve-*` ask the personal signature to create. */
+function agencyFieldsOf(values: OfficialValues): AgencyFieldsPlan | undefined {
+  const { 'reserve-seal-mm': sealMm, 'reserve-number': number, 'reserve-date': date } = values;
+  if (sealMm === undefined) {
+    if (number !== undefined || date !== undefined)
+      throw usage(
+        '--reserve-number and --reserve-date need --reserve-seal-mm (the seal field is reserved first)',
+        '--reserve-number và --reserve-date cần --reserve-seal-mm (trường con dấu được dành sẵn trước)',
+      );
+    return undefined;
+  }
+  return {
+    sealMm: numbers(sealMm, 1, '--reserve-seal-mm', 'mm')[0]!,
+    ...(number !== undefined ? { number: boxOf(number, '--reserve-number') } : {}),
+    ...(date !== undefined ? { date: boxOf(date, '--reserve-date') } : {}),
+  };
 }
 
 function file(path: string | undefined, flag: string): Uint8Array {
@@ -136,7 +181,14 @@ export async function signOfficial(
       ];
       placement = { page: Number(values.page), rect: { x, y, width, height } };
     }
-    return signPersonal(pdf, { ...options, signer, image, placement });
+    const agencyFields = agencyFieldsOf(values);
+    return signPersonal(pdf, {
+      ...options,
+      signer,
+      image,
+      placement,
+      ...(agencyFields ? { agencyFields } : {}),
+    });
   }
   const basis = values.basis ?? (kind === 'copy' ? 'agency-copy' : 'personal-signature');
   if (!(BASES as readonly string[]).includes(basis))

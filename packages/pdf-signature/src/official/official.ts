@@ -25,13 +25,16 @@ import {
   urgentStampAppearance,
 } from '../appearance/decree30.js';
 import type { AppearanceFont } from '../appearance/font.js';
-import { topRightBox, userRectToView, type ViewRect } from '../appearance/geometry.js';
+import { mmToPt, topRightBox, userRectToView, type ViewRect } from '../appearance/geometry.js';
+import type { FormXObject } from '../appearance/xobject.js';
 import { PdfError } from '../errors.js';
+import type { PdfDocument } from '../reader/document.js';
 import { PdfDict, PdfRef } from '../reader/objects.js';
 import type { SignPdfResult } from '../sign/complete.js';
 import { formFields, pageGeometry, pageRefs } from '../sign/form.js';
+import type { FieldLockSpec } from '../sign/mdp.js';
 import { certificationLevel } from '../sign/mdp.js';
-import type { VisibleAppearance } from '../sign/placeholder.js';
+import type { FieldAppearance, ReservedField, VisibleAppearance } from '../sign/placeholder.js';
 import {
   type PreparedPdfSignature,
   type PreparePdfSignatureOptions,
@@ -42,9 +45,12 @@ import { type VerifyPdfOptions, verifyPdf } from '../verify/verify-pdf.js';
 import { IncrementalUpdate } from '../writer/incremental.js';
 
 /** The signing options the flow passes through (its own decide the field's look). */
-export type OfficialPrepareOptions = Omit<PreparePdfSignatureOptions, 'visible' | 'moreWidgets'>;
+export type OfficialPrepareOptions = Omit<
+  PreparePdfSignatureOptions,
+  'visible' | 'fieldAppearance' | 'reserveFields'
+>;
 /** The one-call signing options the flow passes through. */
-export type OfficialSignOptions = Omit<SignPdfOptions, 'visible' | 'moreWidgets'>;
+export type OfficialSignOptions = Omit<SignPdfOptions, 'visible' | 'fieldAppearance' | 'reserveFields'>;
 
 /** Where the personal signature goes: a rectangle of a page as displayed, or between two anchors. */
 export type PersonalPlacement =
@@ -59,6 +65,34 @@ export interface PersonalAppearanceOptions {
   placement: PersonalPlacement;
   /** PDF/A-1 target: a stencil mask instead of an SMask. Default false. */
   pdfA1?: boolean;
+  /**
+   * The agency's fields to reserve, empty, in the personal signature's own revision, for the văn
+   * thư to fill later with `signAgency`. Needed to certify the personal signature (DocMDP /P 2),
+   * since viewers flag fields added after a certification.
+   */
+  agencyFields?: AgencyFieldsPlan;
+}
+
+/** The seal field's default name; the number's and the date's add `_SoKyHieu` and `_NgayThang`. */
+export const AGENCY_FIELD_NAME = 'CoQuan';
+const NUMBER_SUFFIX = '_SoKyHieu';
+const DATE_SUFFIX = '_NgayThang';
+
+/** The agency's signature fields the personal signature reserves (see {@link PersonalAppearanceOptions.agencyFields}). */
+export interface AgencyFieldsPlan {
+  /** The seal field's name. Default {@link AGENCY_FIELD_NAME}; the number's and the date's add `_SoKyHieu` and `_NgayThang`. */
+  fieldName?: string;
+  /**
+   * The seal's width in mm: a square of that side is reserved over the left third of the personal
+   * image, centred on it vertically, as `signAgency` would place it. The seal drawn later must fit.
+   */
+  sealMm: number;
+  /** The number's box on the page as displayed (after "Số:"), wide enough for the number to come. */
+  number?: { page: number; rect: ViewRect };
+  /** The date's box on the page as displayed (after the place name), wide enough for "ngày … năm …". */
+  date?: { page: number; rect: ViewRect };
+  /** A FieldMDP lock the last reserved field carries, which the agency's last signature applies. Default none. */
+  lock?: FieldLockSpec;
 }
 
 /** Common to the personal options of both API forms. */
@@ -76,8 +110,8 @@ export async function preparePersonalSignature(
   options: PersonalOptions<OfficialPrepareOptions>,
 ): Promise<PreparedPdfSignature> {
   const signingTime = wholeSecond(options.signingTime);
-  const visible = personalPlan(pdf, options, options.certificate);
-  return preparePdfSignature(pdf, { ...stripPersonal(options), signingTime, visible });
+  const plan = personalPlan(pdf, options, options.certificate);
+  return preparePdfSignature(pdf, { ...stripPersonal(options), signingTime, ...plan });
 }
 
 /**
@@ -96,12 +130,12 @@ export async function signPersonal(
   options: PersonalOptions<OfficialSignOptions>,
 ): Promise<SignPdfResult> {
   const signingTime = wholeSecond(options.signingTime);
-  const visible = personalPlan(pdf, options, options.signer.certificate);
-  return signPdf(pdf, { ...stripPersonal(options), signingTime, visible });
+  const plan = personalPlan(pdf, options, options.signer.certificate);
+  return signPdf(pdf, { ...stripPersonal(options), signingTime, ...plan });
 }
 
 function stripPersonal<T extends PersonalAppearanceOptions>(options: T) {
-  const { image: _i, placement: _p, pdfA1: _a, ...rest } = options;
+  const { image: _i, placement: _p, pdfA1: _a, agencyFields: _f, ...rest } = options;
   return rest;
 }
 
@@ -109,9 +143,9 @@ function personalPlan(
   pdf: Uint8Array,
   options: PersonalAppearanceOptions & { certify?: 1 | 2 | 3 },
   certificate: Uint8Array,
-): VisibleAppearance {
+): { visible: VisibleAppearance; reserveFields?: ReservedField[] } {
   requireKind(certificate, 'personal');
-  if (options.certify !== undefined) {
+  if (options.certify !== undefined && !options.agencyFields) {
     const update = new IncrementalUpdate(pdf);
     const empty = formFields(update.document).filter(
       (f) => f.type === 'Sig' && f.dict.get('V') === undefined,
@@ -119,10 +153,10 @@ function personalPlan(
     if (empty.length === 0)
       throw new PdfError(
         'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS',
-        'a DocMDP certification on the personal signature needs the agency signature fields to exist first (viewers flag fields added after a certification); add them with addEmptySignatureField, or sign without certify',
+        "a DocMDP certification on the personal signature needs the agency's signature fields to exist first (viewers flag fields added after a certification); reserve them with agencyFields, or sign without certify",
         {
           messageVi:
-            'khóa DocMDP trên chữ ký cá nhân cần có sẵn các trường chữ ký của cơ quan (trình xem cảnh báo trường được thêm sau chữ ký chứng nhận); hãy thêm chúng bằng addEmptySignatureField, hoặc ký không chứng nhận',
+            'khóa DocMDP trên chữ ký cá nhân cần có sẵn các trường chữ ký của cơ quan (trình xem cảnh báo trường được thêm sau chữ ký chứng nhận); hãy dành sẵn chúng bằng agencyFields, hoặc ký không chứng nhận',
         },
       );
   }
@@ -141,7 +175,26 @@ function personalPlan(
     height: rect.height,
     ...(options.pdfA1 !== undefined ? { pdfA1: options.pdfA1 } : {}),
   });
-  return { page, appearance, at: { x: rect.x, y: rect.y } };
+  const visible = { page, appearance, at: { x: rect.x, y: rect.y } };
+  return options.agencyFields
+    ? { visible, reserveFields: agencyFieldsFor(options.agencyFields, page, rect) }
+    : { visible };
+}
+
+/** The agency's empty fields: the seal's square over the personal image, then the number's and the date's boxes. */
+function agencyFieldsFor(plan: AgencyFieldsPlan, page: number, personal: ViewRect): ReservedField[] {
+  const side = mmToPt(plan.sealMm);
+  if (!(Number.isFinite(side) && side > 0))
+    throw invalid(`a seal of ${plan.sealMm} mm`, `con dấu ${plan.sealMm} mm`);
+  const name = plan.fieldName ?? AGENCY_FIELD_NAME;
+  const fields: ReservedField[] = [
+    { fieldName: name, page, rect: sealOverPersonal(personal, { width: side, height: side }) },
+  ];
+  if (plan.number) fields.push({ fieldName: name + NUMBER_SUFFIX, ...plan.number });
+  if (plan.date) fields.push({ fieldName: name + DATE_SUFFIX, ...plan.date });
+  const last = fields.at(-1)!;
+  if (plan.lock) fields[fields.length - 1] = { ...last, lock: plan.lock };
+  return fields;
 }
 
 /** Why the agency may sign (Nghị định 30/2020 Điều 32 khoản 2). */
@@ -157,16 +210,18 @@ export type AgencyBasis =
 export interface WidgetText {
   /** The text as it is drawn (never re-cased). */
   text: string;
-  page: number;
-  /** Its box's lower-left corner on the page as displayed, in points. */
-  at: { x: number; y: number };
+  /** The page, from 1. Not with a field the personal signature reserved, which has its place. */
+  page?: number;
+  /** Its box's lower-left corner on the page as displayed, in points. Not with a reserved field. */
+  at?: { x: number; y: number };
 }
 
 /** A number or a date drawn by one of the agency's signatures (Nghị định 30/2020 Điều 15 khoản 3). */
 export interface AgencyTextPlace {
-  page: number;
-  /** The box's lower-left corner on the page as displayed, in points. */
-  at: { x: number; y: number };
+  /** The page, from 1. Not with a field the personal signature reserved, which has its place. */
+  page?: number;
+  /** The box's lower-left corner on the page as displayed, in points. Not with a reserved field. */
+  at?: { x: number; y: number };
   /** The font (`loadDefaultFont()` from `/node`). */
   font: AppearanceFont;
   /** Size in points. Default 13 (Phụ lục I: 13–14). */
@@ -192,7 +247,7 @@ export type AgencyAppearanceOptions =
        */
       documentNumber?: WidgetText;
       /** With `signAgency` only: the date, `YYYY-MM-DD`, drawn by a further agency signature. */
-      documentDate?: { date: string; page: number; at: { x: number; y: number } };
+      documentDate?: { date: string; page?: number; at?: { x: number; y: number } };
       /** The font of the number and date. Needed with either. */
       font?: AppearanceFont;
       /** Their size in points. Default 13. */
@@ -275,22 +330,14 @@ export async function signAgency(
     if (!a.font)
       throw invalid('a document number or date without a font', 'số hoặc ngày văn bản không có phông chữ');
     const common = { font: a.font, ...(a.fontSize !== undefined ? { fontSize: a.fontSize } : {}) };
+    const place = (w: { page?: number; at?: { x: number; y: number } }) => ({
+      ...(w.page !== undefined ? { page: w.page } : {}),
+      ...(w.at !== undefined ? { at: w.at } : {}),
+    });
     if (a.documentNumber)
-      further.push({
-        kind: 'number',
-        text: a.documentNumber.text,
-        page: a.documentNumber.page,
-        at: a.documentNumber.at,
-        ...common,
-      });
+      further.push({ kind: 'number', text: a.documentNumber.text, ...place(a.documentNumber), ...common });
     if (a.documentDate)
-      further.push({
-        kind: 'date',
-        date: a.documentDate.date,
-        page: a.documentDate.page,
-        at: a.documentDate.at,
-        ...common,
-      });
+      further.push({ kind: 'date', date: a.documentDate.date, ...place(a.documentDate), ...common });
   }
   // A FieldMDP lock goes on the last of the agency's signatures: on the seal's, it would lock out
   // the number and the date.
@@ -303,13 +350,11 @@ export async function signAgency(
     ...plan,
     signingTime,
   });
+  const sealName = result.fieldName;
   for (const [i, appearance] of further.entries()) {
-    const suffix = appearance.kind === 'number' ? 'SoKyHieu' : 'NgayThang';
-    const next = {
-      ...unlocked,
-      appearance,
-      ...(options.fieldName ? { fieldName: `${options.fieldName}_${suffix}` } : {}),
-    };
+    // Named after the seal's field, as the personal signature names the fields it reserves.
+    const suffix = appearance.kind === 'number' ? NUMBER_SUFFIX : DATE_SUFFIX;
+    const next = { ...unlocked, appearance, fieldName: sealName + suffix };
     const step = await agencyPlan(result.bytes, next, options.signer.certificate, signingTime);
     result = await signPdf(result.bytes, {
       ...stripAgency(next),
@@ -326,9 +371,39 @@ function stripAgency<T extends AgencyOptions>(options: T) {
   return rest;
 }
 
-interface AgencyPlan {
-  visible: VisibleAppearance;
-  reason: string;
+/** Where the agency's signature goes: a new field at a place, or a field reserved for it. */
+type AgencyPlan = { reason: string; fieldName?: string } & (
+  | { visible: VisibleAppearance }
+  | { fieldAppearance: FieldAppearance }
+);
+
+/**
+ * The field an agency signature of this kind signs: the caller's name, else the default (the
+ * seal's `CoQuan`, its number's and date's, or the urgency stamp's) when no signed field has it.
+ * `reserved` when it is an empty signature field (reserved by the personal signature).
+ */
+function agencyField(
+  doc: PdfDocument,
+  kind: AgencyAppearanceOptions['kind'],
+  given: string | undefined,
+): { name: string | undefined; reserved: boolean } {
+  const fallback =
+    kind === 'number'
+      ? AGENCY_FIELD_NAME + NUMBER_SUFFIX
+      : kind === 'date'
+        ? AGENCY_FIELD_NAME + DATE_SUFFIX
+        : kind === 'urgent'
+          ? `${AGENCY_FIELD_NAME}_DoKhan`
+          : AGENCY_FIELD_NAME;
+  const name = given ?? fallback;
+  const field = formFields(doc).find((f) => f.name === name);
+  const reserved = field !== undefined && field.type === 'Sig' && field.dict.get('V') === undefined;
+  // A copy or an attachment fills a reserved field only when the caller names it: the default
+  // one is the seal's square.
+  if (reserved && (given !== undefined || kind === 'seal' || kind === 'number' || kind === 'date'))
+    return { name, reserved: true };
+  if (given !== undefined) return { name, reserved: false };
+  return { name: field ? undefined : fallback, reserved: false };
 }
 
 async function agencyPlan(
@@ -341,19 +416,43 @@ async function agencyPlan(
   const basis = options.basis ?? 'personal-signature';
   if (!['personal-signature', 'agency-copy', 'digitised-incoming'].includes(basis))
     throw invalid(`the basis "${basis}"`, `căn cứ "${basis}"`);
+  const a = options.appearance;
+  if (!a || typeof a !== 'object')
+    throw invalid('no appearance for the agency signature', 'chữ ký của cơ quan không có kiểu hiển thị');
   const update = new IncrementalUpdate(pdf);
-  if (certificationLevel(update.document) !== null)
+  const field = agencyField(update.document, a.kind, options.fieldName);
+  if (certificationLevel(update.document) !== null && !field.reserved)
     throw new PdfError(
       'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS',
-      "the document is certified (DocMDP): the agency's signature would be a new field added after the certification, which viewers flag; certify only after the agency's fields exist",
+      `the document is certified (DocMDP) and has no empty field "${field.name ?? AGENCY_FIELD_NAME}" reserved for the agency's signature: a new field added after the certification is flagged by viewers; reserve the agency's fields when the personal signature certifies (agencyFields)`,
       {
-        messageVi:
-          'văn bản đã được chứng nhận (DocMDP): chữ ký của cơ quan sẽ là trường mới thêm sau chữ ký chứng nhận, trình xem sẽ cảnh báo; chỉ chứng nhận khi đã có sẵn các trường của cơ quan',
+        messageVi: `văn bản đã được chứng nhận (DocMDP) và không có trường trống "${field.name ?? AGENCY_FIELD_NAME}" dành sẵn cho chữ ký của cơ quan: trường mới thêm sau chữ ký chứng nhận sẽ bị trình xem cảnh báo; hãy dành sẵn các trường của cơ quan khi chữ ký cá nhân chứng nhận (agencyFields)`,
       },
     );
   const personalWidget =
     basis === 'personal-signature' ? await checkPersonal(pdf, options.personalCheck) : null;
-  const a = options.appearance;
+  const named = field.name !== undefined ? { fieldName: field.name } : {};
+  /** In the reserved field, or at `place` (which a reserved field must not be given). */
+  const placed = (
+    appearance: FormXObject,
+    place: { page?: number | undefined; at?: { x: number; y: number } | undefined },
+    align: FieldAppearance['align'] = 'centre',
+  ): AgencyPlan => {
+    if (field.reserved) {
+      if (place.page !== undefined || place.at !== undefined)
+        throw invalid(
+          `a place for the field "${field.name}", reserved by the personal signature with its own`,
+          `vị trí cho trường "${field.name}", đã được chữ ký cá nhân dành sẵn với vị trí riêng`,
+        );
+      return { reason, ...named, fieldAppearance: { appearance, align } };
+    }
+    if (place.page === undefined || place.at === undefined)
+      throw invalid(
+        `the ${a.kind} without its page and place, and no field "${field.name}" reserved for it`,
+        `${a.kind} thiếu trang và vị trí, và không có trường "${field.name}" dành sẵn`,
+      );
+    return { reason, ...named, visible: { page: place.page, appearance, at: place.at } };
+  };
   const labels: Record<AgencyAppearanceOptions['kind'], string> = {
     seal: 'Chữ ký số của cơ quan: ban hành văn bản',
     number: 'Chữ ký số của cơ quan: số, ký hiệu văn bản',
@@ -376,6 +475,7 @@ async function agencyPlan(
         image: a.seal,
         ...(a.sealMm !== undefined ? { widthMm: a.sealMm } : {}),
       });
+      if (field.reserved) return placed(seal, a.personalImage ?? {});
       const target = a.personalImage ?? personalWidget;
       if (!target)
         throw invalid(
@@ -383,13 +483,13 @@ async function agencyPlan(
           'con dấu không có ảnh chữ ký cá nhân để đóng lên (hãy cho biết personalImage)',
         );
       const at = sealOverPersonal(target.rect, seal);
-      return { visible: { page: target.page, appearance: seal, at: { x: at.x, y: at.y } }, reason };
+      return placed(seal, { page: target.page, at: { x: at.x, y: at.y } });
     }
     case 'number':
     case 'date': {
       const text = a.kind === 'number' ? a.text : formatDocumentDate(a.date);
       const appearance = await textAppearance({ font: a.font, lines: [text], size: a.fontSize ?? 13 });
-      return { visible: { page: a.page, appearance, at: a.at }, reason };
+      return placed(appearance, a, 'start');
     }
     case 'copy':
     case 'attachment': {
@@ -397,10 +497,11 @@ async function agencyPlan(
         a.kind === 'copy'
           ? await copyTextAppearance({ font: a.font, copyForm: a.copyForm, agency: a.agency, signingTime })
           : await attachmentTextAppearance({ font: a.font, documentNumber: a.documentNumber, signingTime });
+      if (field.reserved) return placed(appearance, {}, 'start');
       const first = pageRefs(update.document)[0];
       if (!first) throw invalid('a document without pages', 'văn bản không có trang');
       const box = topRightBox(pageGeometry(update, first), appearance);
-      return { visible: { page: 1, appearance, at: { x: box.x, y: box.y } }, reason };
+      return placed(appearance, { page: 1, at: { x: box.x, y: box.y } });
     }
     case 'urgent': {
       if (a.provincialRule !== 'lao-cai')
@@ -412,7 +513,7 @@ async function agencyPlan(
         image: a.stamp,
         ...(a.stampMm !== undefined ? { widthMm: a.stampMm } : {}),
       });
-      return { visible: { page: a.page, appearance, at: a.at }, reason };
+      return placed(appearance, a);
     }
     default:
       throw invalid('an unknown agency appearance', 'kiểu hiển thị chữ ký cơ quan không xác định');

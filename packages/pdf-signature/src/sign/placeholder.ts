@@ -1,4 +1,5 @@
-import { placeInView, type ViewRect } from '../appearance/geometry.js';
+import { AppearanceError } from '../appearance/errors.js';
+import { placeInView, userRectToView, type ViewRect } from '../appearance/geometry.js';
 import { AppearanceStream, type FormXObject, renumberAppearance } from '../appearance/xobject.js';
 import { PdfError } from '../errors.js';
 import { PdfDict, PdfName, PdfRef, type PdfValue } from '../reader/objects.js';
@@ -22,6 +23,7 @@ import {
   formFields,
   pageAt,
   pageGeometry,
+  pageRefs,
   prepareAcroForm,
 } from './form.js';
 import {
@@ -99,12 +101,45 @@ export interface SignatureFieldOptions {
    * change (§12.8.2.4). Default: none.
    */
   lock?: FieldLockSpec;
+  /**
+   * For an existing empty field: what its widget shows once signed. The widget keeps its place;
+   * the appearance goes inside its rectangle at its own size (centred, or for `align: 'start'` at
+   * the rectangle's left, centred vertically), upright whatever the page's `/Rotate`. One larger
+   * than the widget is refused (`APPEARANCE_DOES_NOT_FIT`). Default: the widget's own appearance,
+   * or a plain box when it has none.
+   */
+  fieldAppearance?: FieldAppearance;
   /** The new second /ID element (default: random). */
   documentId?: Uint8Array;
 }
 
+/** An appearance shown inside an existing field's widget (see {@link SignatureFieldOptions.fieldAppearance}). */
+export interface FieldAppearance {
+  appearance: FormXObject;
+  /** `centre` (default) or `start`: at the left of the widget, centred vertically, for a line of text. */
+  align?: 'centre' | 'start';
+}
+
+/**
+ * An empty signature field to create beside the signature, for a later signer (the agency's
+ * seal, number and date before the competent person certifies: fields created after a
+ * certification are flagged, H10). Its widget shows nothing until it is signed.
+ */
+export interface ReservedField {
+  /** The new field's name (no field may have it, no period). */
+  fieldName: string;
+  /** The page, from 1. */
+  page: number;
+  /** The widget's rectangle on the page as displayed (after `/Rotate`), in points. */
+  rect: ViewRect;
+  /** A FieldMDP lock the signature filling this field will apply (§12.8.2.4). Default none. */
+  lock?: FieldLockSpec;
+}
+
 /** Options of {@link addSignaturePlaceholder}. */
 export interface SignaturePlaceholderOptions extends SignatureFieldOptions {
+  /** Empty signature fields created in the same revision, covered by this signature. Default none. */
+  reserveFields?: readonly ReservedField[];
   /**
    * Bytes reserved for the DER CMS (the hex string is twice as long): the CMS with the signer's
    * chain and a signature timestamp with the TSA's chain, plus a margin. 1 to 1 048 576.
@@ -238,8 +273,17 @@ export function placeSignature(
   );
   const sigRef = update.allocate();
   update.set(sigRef, signature);
-  if (target) fillField(update, target, sigRef);
+  if (target) fillField(update, target, sigRef, options.fieldAppearance);
   else addField(update, options, sigRef);
+  const names = new Set([options.fieldName]);
+  for (const reserved of options.reserveFields ?? []) {
+    if (names.has(reserved.fieldName))
+      throw new PdfError('PDF_SIGN_FIELD_EXISTS', `two new fields are named "${reserved.fieldName}"`, {
+        messageVi: `hai trường mới cùng tên "${reserved.fieldName}"`,
+      });
+    names.add(reserved.fieldName);
+    reserveField(update, reserved);
+  }
   if (options.certify) {
     const root = catalogRef(update);
     const perms = update.deref(dictAt(update, root).get('Perms'));
@@ -337,6 +381,11 @@ function existingEmptyField(
   const field = formFields(update.document).find((f) => f.name === options.fieldName);
   if (!field) {
     checkNewFieldName(update.document, options.fieldName);
+    if (options.fieldAppearance)
+      throw invalid(
+        `fieldAppearance for "${options.fieldName}", which is not an existing field (use visible)`,
+        `fieldAppearance cho "${options.fieldName}", vốn không phải trường có sẵn (hãy dùng visible)`,
+      );
     return undefined;
   }
   if (field.type !== 'Sig' || field.dict.get('V') !== undefined)
@@ -354,6 +403,43 @@ function existingEmptyField(
     );
   return field;
 }
+
+/** A new field, empty, whose widget shows nothing until it is signed. */
+function reserveField(update: IncrementalUpdate, reserved: ReservedField): void {
+  const doc = update.document;
+  checkNewFieldName(doc, reserved.fieldName);
+  const page = pageAt(doc, reserved.page);
+  const r = reserved.rect;
+  if (![r?.x, r?.y, r?.width, r?.height].every((n) => typeof n === 'number' && Number.isFinite(n)))
+    throw invalid(
+      `the reserved field "${reserved.fieldName}" without a finite rectangle`,
+      `trường dành sẵn "${reserved.fieldName}" không có hình chữ nhật hữu hạn`,
+    );
+  const placement = placeInView(pageGeometry(update, page), r);
+  const [x1, y1, x2, y2] = placement.rect;
+  const apRef = update.allocate();
+  update.set(
+    apRef,
+    new PdfRawStream(
+      pdfDict({
+        Type: new PdfName('XObject'),
+        Subtype: new PdfName('Form'),
+        BBox: [0, 0, round4(x2 - x1), round4(y2 - y1)],
+        Resources: pdfDict({}),
+      }),
+      new Uint8Array(0),
+    ),
+  );
+  addSignatureWidget(update, {
+    fieldName: reserved.fieldName,
+    page,
+    rect: placement.rect.map(round4),
+    apRef,
+    ...(reserved.lock ? { lock: reserved.lock } : {}),
+  });
+}
+
+const round4 = (v: number): number => Math.round(v * 10000) / 10000;
 
 /** A form XObject: empty for an invisible widget, a plain box for a visible one. */
 function appearance(width: number, height: number): PdfRawStream {
@@ -401,6 +487,28 @@ function addField(
     apRef = update.allocate();
     update.set(apRef, appearance(r?.width ?? 0, r?.height ?? 0));
   }
+  addSignatureWidget(update, {
+    fieldName: options.fieldName,
+    page,
+    rect,
+    apRef,
+    ...(sigRef ? { value: sigRef } : {}),
+    ...(options.lock ? { lock: options.lock } : {}),
+  });
+}
+
+/** A signature field merged with its widget (`/F 4`, `/P`), on the page's /Annots and in /Fields. */
+function addSignatureWidget(
+  update: IncrementalUpdate,
+  field: {
+    fieldName: string;
+    page: PdfRef;
+    rect: number[];
+    apRef: PdfRef;
+    value?: PdfRef;
+    lock?: FieldLockSpec;
+  },
+): void {
   const widget = update.allocate();
   update.set(
     widget,
@@ -408,18 +516,18 @@ function addField(
       Type: new PdfName('Annot'),
       Subtype: new PdfName('Widget'),
       FT: new PdfName('Sig'),
-      T: pdfTextString(options.fieldName),
+      T: pdfTextString(field.fieldName),
       F: 4,
-      Rect: rect,
-      P: page,
-      AP: pdfDict({ N: apRef }),
-      V: sigRef,
-      Lock: options.lock
-        ? pdfDict({ Type: new PdfName('SigFieldLock'), ...lockEntries(options.lock) })
+      Rect: field.rect,
+      P: field.page,
+      AP: pdfDict({ N: field.apRef }),
+      V: field.value,
+      Lock: field.lock
+        ? pdfDict({ Type: new PdfName('SigFieldLock'), ...lockEntries(field.lock) })
         : undefined,
     }),
   );
-  addToAnnots(update, page, widget);
+  addToAnnots(update, field.page, widget);
   prepareAcroForm(update, widget);
 }
 
@@ -448,6 +556,22 @@ function placeAppearance(
     );
   const view: ViewRect = { x, y, width: form.width, height: form.height };
   const placement = placeInView(pageGeometry(update, page), view);
+  return { rect: [...placement.rect], root: writeForm(update, form, placement.matrix) };
+}
+
+/**
+ * Copies a form and its objects into the revision, renumbered from its next free number, the
+ * form given `matrix` as its `/Matrix`. Returns the form's new reference.
+ */
+function writeForm(update: IncrementalUpdate, form: FormXObject, matrix: readonly number[]): PdfRef {
+  if (
+    form.objects.length === 0 ||
+    !form.objects.some((o) => o.ref.num === form.root.num && o.value instanceof AppearanceStream)
+  )
+    throw invalid(
+      'an appearance without its form among its objects',
+      'giao diện chữ ký thiếu biểu mẫu trong các đối tượng của nó',
+    );
   const refs = form.objects.map(() => update.allocate());
   const first = refs[0]!.num;
   if (refs.some((r, i) => r.num !== first + i))
@@ -455,7 +579,7 @@ function placeAppearance(
       messageVi: 'số đối tượng cho giao diện chữ ký không liên tiếp',
     });
   const renumbered = renumberAppearance(form, first);
-  const identity = placement.matrix.every((v, i) => v === [1, 0, 0, 1, 0, 0][i]);
+  const identity = matrix.every((v, i) => v === [1, 0, 0, 1, 0, 0][i]);
   for (const o of renumbered.objects) {
     const value = o.value;
     if (!(value instanceof AppearanceStream)) {
@@ -464,17 +588,23 @@ function placeAppearance(
     }
     const dict =
       o.ref.num === renumbered.root.num
-        ? withEntries(value.dict, {
-            Matrix: identity ? undefined : placement.matrix.map((v) => Math.round(v * 10000) / 10000),
-          })
+        ? withEntries(value.dict, { Matrix: identity ? undefined : matrix.map(round4) })
         : value.dict;
     update.set(o.ref, new PdfRawStream(dict, value.data));
   }
-  return { rect: [...placement.rect], root: renumbered.root };
+  return renumbered.root;
 }
 
-/** An existing empty field receives its value; a widget without an appearance gets one. */
-function fillField(update: IncrementalUpdate, field: FormField, sigRef: PdfRef): void {
+/**
+ * An existing empty field receives its value. Its widget shows `shown` when given (inside its
+ * rectangle); a widget without an appearance gets a plain box; otherwise it keeps its own.
+ */
+function fillField(
+  update: IncrementalUpdate,
+  field: FormField,
+  sigRef: PdfRef,
+  shown: FieldAppearance | undefined,
+): void {
   update.set(field.ref, withEntries(dictAt(update, field.ref), { V: sigRef }));
   const kids = update.deref(field.dict.get('Kids'));
   const widgets = Array.isArray(kids)
@@ -482,17 +612,102 @@ function fillField(update: IncrementalUpdate, field: FormField, sigRef: PdfRef):
     : field.dict.name('Subtype') === 'Widget' || field.dict.get('Rect') !== undefined
       ? [field.ref]
       : [];
-  for (const w of widgets) {
+  if (shown) {
+    if (widgets.length !== 1)
+      throw invalid(
+        `fieldAppearance for "${field.name}", which has ${widgets.length} widgets (one is needed)`,
+        `fieldAppearance cho "${field.name}", trường có ${widgets.length} widget (cần đúng một)`,
+      );
+    const w = widgets[0]!;
+    // The widget is the field itself when it has no kids: its /V was just set above.
     const dict = dictAt(update, w);
-    if (dict.get('AP') !== undefined) continue;
-    const rect = update.deref(dict.get('Rect'));
-    const [x1, y1, x2, y2] =
-      Array.isArray(rect) && rect.every((n) => typeof n === 'number') ? (rect as number[]) : [];
-    const apRef = update.allocate();
-    update.set(apRef, appearance(Math.abs((x2 ?? 0) - (x1 ?? 0)), Math.abs((y2 ?? 0) - (y1 ?? 0))));
-    update.set(w, withEntries(dict, { AP: pdfDict({ N: apRef }) }));
-  }
+    update.set(w, withEntries(dict, { AP: pdfDict({ N: showInWidget(update, w, dict, shown) }) }));
+  } else
+    for (const w of widgets) {
+      const dict = dictAt(update, w);
+      if (dict.get('AP') !== undefined) continue;
+      const rect = update.deref(dict.get('Rect'));
+      const [x1, y1, x2, y2] =
+        Array.isArray(rect) && rect.every((n) => typeof n === 'number') ? (rect as number[]) : [];
+      const apRef = update.allocate();
+      update.set(apRef, appearance(Math.abs((x2 ?? 0) - (x1 ?? 0)), Math.abs((y2 ?? 0) - (y1 ?? 0))));
+      update.set(w, withEntries(dict, { AP: pdfDict({ N: apRef }) }));
+    }
   prepareAcroForm(update);
+}
+
+/**
+ * The appearance of an existing widget showing `shown` at its own size inside the widget's
+ * `/Rect`: a form as large as the rectangle (so viewers, which stretch an appearance to fill the
+ * rectangle, draw it 1:1) that paints `shown`, placed upright by `placeInView`, at its offset.
+ */
+function showInWidget(
+  update: IncrementalUpdate,
+  widget: PdfRef,
+  dict: PdfDict,
+  shown: FieldAppearance,
+): PdfRef {
+  const rect = update.deref(dict.get('Rect'));
+  const pageRef = widgetPage(update, widget, dict);
+  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((n) => typeof n === 'number') || !pageRef)
+    throw invalid(
+      'fieldAppearance for a widget without a rectangle or a page',
+      'fieldAppearance cho widget không có hình chữ nhật hoặc trang',
+    );
+  const r = rect as number[];
+  const user = [
+    Math.min(r[0]!, r[2]!),
+    Math.min(r[1]!, r[3]!),
+    Math.max(r[0]!, r[2]!),
+    Math.max(r[1]!, r[3]!),
+  ] as const;
+  const geometry = pageGeometry(update, pageRef);
+  const box = userRectToView(geometry, user);
+  const form = shown.appearance;
+  const eps = 0.01;
+  if (!(form.width > 0 && form.height > 0) || form.width > box.width + eps || form.height > box.height + eps)
+    throw new AppearanceError(
+      'APPEARANCE_DOES_NOT_FIT',
+      `a ${fmt(form.width)}×${fmt(form.height)} pt appearance does not fit the ${fmt(box.width)}×${fmt(box.height)} pt widget of the existing field`,
+      {
+        messageVi: `giao diện ${fmt(form.width)}×${fmt(form.height)} pt không vừa widget ${fmt(box.width)}×${fmt(box.height)} pt của trường có sẵn`,
+      },
+    );
+  const dx = shown.align === 'start' ? 0 : (box.width - form.width) / 2;
+  const inner: ViewRect = {
+    x: Math.max(box.x, box.x + dx),
+    y: Math.max(box.y, box.y + (box.height - form.height) / 2),
+    width: Math.min(form.width, box.width),
+    height: Math.min(form.height, box.height),
+  };
+  const placement = placeInView(geometry, inner);
+  const innerRef = writeForm(update, form, placement.matrix);
+  const outer = update.allocate();
+  const offset = `${fmt(placement.rect[0] - user[0])} ${fmt(placement.rect[1] - user[1])}`;
+  update.set(
+    outer,
+    new PdfRawStream(
+      pdfDict({
+        Type: new PdfName('XObject'),
+        Subtype: new PdfName('Form'),
+        BBox: [0, 0, round4(user[2] - user[0]), round4(user[3] - user[1])],
+        Resources: pdfDict({ XObject: pdfDict({ Fm0: innerRef }) }),
+      }),
+      latin1Bytes(`q 1 0 0 1 ${offset} cm /Fm0 Do Q`),
+    ),
+  );
+  return outer;
+}
+
+/** The page a widget is on: its /P, or the page whose /Annots lists it. */
+function widgetPage(update: IncrementalUpdate, widget: PdfRef, dict: PdfDict): PdfRef | undefined {
+  const p = dict.get('P');
+  if (p instanceof PdfRef) return p;
+  const doc = update.document;
+  return pageRefs(doc).find((page) => {
+    const annots = doc.deref(dictAt(update, page).get('Annots'));
+    return Array.isArray(annots) && annots.some((a) => a instanceof PdfRef && a.num === widget.num);
+  });
 }
 
 /** Writes the revision and patches /ByteRange in place, same width. */

@@ -11,7 +11,7 @@ import { findSignatures } from '../reader/signatures.js';
 import type { DigestFunction } from '../verify/verify-pdf.js';
 import { digestSignedRanges } from './embed.js';
 import { assertNoPendingPreparation, registerPreparation, withDocumentLock } from './lock.js';
-import { addSignaturePlaceholder, type SignatureFieldOptions } from './placeholder.js';
+import { addSignaturePlaceholder, type ReservedField, type SignatureFieldOptions } from './placeholder.js';
 import {
   checkSigner,
   type SignerCheckRecord,
@@ -49,6 +49,11 @@ export interface PdfSignatureOptions extends Omit<SignatureFieldOptions, 'fieldN
   name?: string;
   /** Certify with this DocMDP level (first signature only). Default: an approval signature. */
   certify?: 1 | 2 | 3;
+  /**
+   * Empty signature fields for later signers, created in this signature's revision (so a
+   * certification can leave room for them). Default none.
+   */
+  reserveFields?: readonly ReservedField[];
   /**
    * Bytes reserved for the DER CMS. Default: the certificates, the signature value and a
    * timestamp token with its TSA's chain (12 KiB), rounded up to a KiB. A late timestamp never
@@ -223,6 +228,8 @@ function pick(options: PdfSignatureOptions) {
   const out: Record<string, unknown> = {};
   for (const k of [
     'visible',
+    'fieldAppearance',
+    'reserveFields',
     'lock',
     'documentId',
     'utcOffsetMinutes',

@@ -176,6 +176,8 @@ export async function signPdfFile(
         signingTime,
         digestAlgorithm: algorithm.hash,
         ...(options.visible ? { visible: options.visible } : {}),
+        ...(options.fieldAppearance ? { fieldAppearance: options.fieldAppearance } : {}),
+        ...(options.reserveFields ? { reserveFields: options.reserveFields } : {}),
         ...(options.lock ? { lock: options.lock } : {}),
         ...(options.documentId ? { documentId: options.documentId } : {}),
         ...(options.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: options.utcOffsetMinutes } : {}),

@@ -1,5 +1,6 @@
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
+import { decodeStream } from '../reader/filters.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
 import {
   describePermissions,
@@ -367,13 +368,14 @@ function analyse(
     ) {
       kinds.set(num, 'signature-field');
       // A signature field that shows an appearance but carries no signature is how the Sneaky
-      // Signature attack paints content over a signed page.
+      // Signature attack paints content over a signed page. One whose appearance draws nothing is
+      // a field reserved for a later signer, whose signature is then judged as any other.
       const rect = doc.deref(dict.get('Rect'));
       const visible = Array.isArray(rect) && rect.length === 4 && rect[0] !== rect[2] && rect[1] !== rect[3];
       const parent = doc.deref(dict.get('Parent'));
       const hasValue =
         dict.get('V') !== undefined || (parent instanceof PdfDict && parent.get('V') !== undefined);
-      if (visible && dict.get('AP') !== undefined && !hasValue) {
+      if (visible && dict.get('AP') !== undefined && !hasValue && !drawsNothing(doc, dict.get('AP'))) {
         reject(
           'unsigned-signature-field',
           `a signature field ${num} with a visible appearance but no signature was added`,
@@ -1302,6 +1304,31 @@ function structuralReferrer(before: PdfDocument, referrer: number, structuralArr
 function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
   const parent = doc.deref(dict.get('Parent'));
   return parent instanceof PdfDict && parent.name('FT') === 'Sig';
+}
+
+/**
+ * Whether an appearance dictionary draws nothing: each of its appearances is a stream whose
+ * content, decoded, is only white space. (Appearance states, or anything unreadable, draw.)
+ */
+function drawsNothing(doc: PdfDocument, ap: PdfValue | undefined): boolean {
+  const dict = doc.deref(ap);
+  if (!(dict instanceof PdfDict) || dict.map.size === 0) return false;
+  for (const value of dict.map.values()) {
+    const stream = doc.deref(value);
+    if (!(stream instanceof PdfStream) || stream.dataEnd - stream.dataStart > 4096) return false;
+    let data: Uint8Array;
+    try {
+      data = decodeStream(stream.dict, doc.streamData(stream));
+    } catch {
+      return false;
+    }
+    if (
+      data.length > 4096 ||
+      !data.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x00)
+    )
+      return false;
+  }
+  return true;
 }
 
 function refNum(v: PdfValue | undefined): number | undefined {
