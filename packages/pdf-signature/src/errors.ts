@@ -20,7 +20,7 @@ export type PdfErrorCode =
   | 'PDF_BUDGET_EXCEEDED'
   /** A value the writer cannot write (a NaN, a stream read from a file, nesting too deep). */
   | 'PDF_WRITE_INVALID_VALUE'
-  /** The certification (DocMDP /P 1) permits no further signature. */
+  /** DocMDP /P 1, or an earlier signature's FieldMDP /P 1 (PDF 2.0): no further signature is permitted. */
   | 'PDF_SIGN_DOCMDP_FORBIDS'
   /** An earlier signature's FieldMDP /Lock locks the field to sign. */
   | 'PDF_SIGN_FIELD_LOCKED'
@@ -50,7 +50,7 @@ export type PdfErrorCode =
   | 'PDF_SIGN_CERTIFICATE_MISMATCH'
   /** The hash of the ByteRange is not the message digest the signed attributes hold. */
   | 'PDF_SIGN_DIGEST_MISMATCH'
-  /** The signature value does not verify over the prepared signed attributes: another preparation's, or another key's. */
+  /** The signature value does not verify over the signed attributes: another key's, or another preparation's. */
   | 'PDF_SIGN_VALUE_INVALID'
   /** The signer's certificate or path does not validate (Nghị định 68/2024 Đ29 k1–2). */
   | 'PDF_SIGN_SIGNER_NOT_VALID'

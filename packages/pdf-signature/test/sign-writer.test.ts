@@ -11,6 +11,7 @@ import {
   minimalPdf,
   type NssSigner,
   run,
+  signWithOpensslCms,
   startTimestampAuthority,
   type TestPki,
 } from '@kyso/testkit';
@@ -335,6 +336,37 @@ describe('refusals, before anything is written', () => {
         signingTime: SIGNED_AT,
       }),
     ).toThrow(expect.objectContaining({ code: 'PDF_SIGN_FIELD_LOCKED' }));
+  });
+
+  it('refuses a signature after one whose FieldMDP lock sets /P 1 (PDF 2.0), which verification would fail', async () => {
+    const empty = addEmptySignatureField(minimalPdf(), {
+      fieldName: 'ChuKyLanhDao',
+      lock: { action: 'Include', fields: ['ChuKyLanhDao'] },
+    });
+    const update = new IncrementalUpdate(empty);
+    const field = findFieldRef(update.document, 'ChuKyLanhDao');
+    const dict = update.resolve(field) as PdfDict;
+    update.set(
+      field,
+      withEntries(dict, { Lock: withEntries(update.deref(dict.get('Lock')) as PdfDict, { P: 1 }) }),
+    );
+    const final = await sign(update.finish().bytes, pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
+    expect(() =>
+      addSignaturePlaceholder(final, { fieldName: 'PheDuyet', contentsSize: 8192, signingTime: SIGNED_AT }),
+    ).toThrow(expect.objectContaining({ code: 'PDF_SIGN_DOCMDP_FORBIDS' }));
+    expect(addDocumentTimestampPlaceholder(final, { contentsSize: 8192 }).fieldName).toBe('DocTimeStamp1');
+    // What kyso refuses to sign is what its verification fails: a later signature by another tool.
+    const later = await signWithOpensslCms(
+      final,
+      pki.leaves.organisation,
+      [pki.subCa.certificate],
+      'PheDuyet',
+    );
+    const [first] = (await verify(later)).signatures;
+    expect(first!.modifiedAfter).toBe('disallowed');
+    expect(first!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
+      /permits no changes \(\/P 1\)/,
+    );
   });
 
   it('refuses a certification after a signature, a duplicate or dotted name, a missing page, an oversized CMS', async () => {

@@ -8,7 +8,6 @@ import {
   parseIsoDate,
   parseRequestType,
   REQUEST_TYPES,
-  type Reason,
   recallSteps,
   requestName,
   routeRequest,
@@ -18,54 +17,32 @@ import {
   type SubscriberEvent,
   subscriberDuties,
   urgentDocumentDuties,
-  vietnamDate,
 } from '@kyso/lifecycle-rules';
-import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
-
-const COMMON = {
-  province: { type: 'string' },
-  at: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  lang: { type: 'string' },
-} as const;
-
-function out(io: CliIo, data: unknown): void {
-  io.stdout(`${JSON.stringify(data, null, 2)}\n`);
-}
-
-function reasonLines(reasons: readonly Reason[], lang: Lang): string[] {
-  return reasons.map((r) => `    - ${r[lang]} (${r.citation.text})`);
-}
-
-function atOf(value: string | undefined): string {
-  return parseIsoDate(value ?? vietnamDate(new Date()), '--at');
-}
-
-function oneOf<T extends string>(values: readonly string[], allowed: readonly T[], what: string): T[] {
-  for (const v of values)
-    if (!(allowed as readonly string[]).includes(v))
-      throw new UsageError(`${what} must be among ${allowed.join(', ')}, not "${v}"`);
-  return values as T[];
-}
+import { type CliIo, EXIT, pickLang, UsageError } from '../io.js';
+import {
+  oneOf,
+  provinceOption,
+  RULES_IN_FORCE_OPTIONS,
+  RULES_OPTIONS,
+  ruleDate,
+  ruleScope,
+} from './rules-options.js';
+import { deadlineLine, printJson, reasonLines, reportWhen, staleCitationLine } from './rules-output.js';
 
 /** `kyso rules route <request>`: who receives a certification request, how, and who gets a copy. */
 export function route(args: readonly string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...COMMON, drafts: { type: 'boolean', default: false } },
+    options: RULES_IN_FORCE_OPTIONS,
   });
   const lang = pickLang(values.lang, io.env);
   if (positionals.length !== 1)
     throw new UsageError(`kyso rules route takes one request: ${REQUEST_TYPES.join(', ')}`);
   const request = parseRequestType(positionals[0]!);
-  const r = routeRequest(request, {
-    at: atOf(values.at),
-    ...(values.province ? { province: values.province } : {}),
-    includeDrafts: values.drafts,
-  });
+  const r = routeRequest(request, ruleScope(values));
   if (values.json) {
-    out(io, r);
+    printJson(io, r);
     return EXIT.ok;
   }
   const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
@@ -91,13 +68,7 @@ export function route(args: readonly string[], io: CliIo): number {
       ),
     );
   lines.push(`${t('Căn cứ', 'Grounds')}:`, ...reasonLines(r.reasons, lang));
-  for (const s of r.staleCitations)
-    lines.push(
-      t(
-        `! Quy tắc ${s.ruleId} dựa trên ${s.cites}, văn bản đã hết hiệu lực`,
-        `! Rule ${s.ruleId} rests on ${s.cites}, no longer in force`,
-      ),
-    );
+  for (const s of r.staleCitations) lines.push(staleCitationLine(s, lang));
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }
@@ -108,10 +79,9 @@ export function subscriber(args: readonly string[], io: CliIo): number {
     args: [...args],
     allowPositionals: true,
     options: {
-      ...COMMON,
+      ...RULES_IN_FORCE_OPTIONS,
       kind: { type: 'string' },
       'revocation-notice': { type: 'string' },
-      drafts: { type: 'boolean', default: false },
     },
   });
   const lang = pickLang(values.lang, io.env);
@@ -123,27 +93,20 @@ export function subscriber(args: readonly string[], io: CliIo): number {
       ? undefined
       : oneOf([values.kind], ['personal', 'organisation', 'device'] as const, '--kind')[0];
   const duties = subscriberDuties(events, {
-    at: atOf(values.at),
-    ...(values.province ? { province: values.province } : {}),
+    ...ruleScope(values),
     ...(kind ? { kind } : {}),
     ...(values['revocation-notice']
       ? { revocationNoticeOn: parseIsoDate(values['revocation-notice'], '--revocation-notice') }
       : {}),
-    includeDrafts: values.drafts,
   });
   if (values.json) {
-    out(io, duties);
+    printJson(io, duties);
     return EXIT.ok;
   }
   const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
   const lines: string[] = [];
   for (const d of duties) {
-    const when = d.report
-      ? d.report.when === 'immediately'
-        ? t('báo ngay cho cơ quan quản lý trực tiếp', 'report at once to the managing agency')
-        : t('báo kịp thời cho cơ quan quản lý trực tiếp', 'report promptly to the managing agency')
-      : t('không có quy định báo cáo được mã hóa', 'no reporting rule encoded');
-    lines.push(`${d.event}: ${when}`, ...reasonLines([...d.reasons, ...d.then], lang));
+    lines.push(`${d.event}: ${reportWhen(d, lang)}`, ...reasonLines([...d.reasons, ...d.then], lang));
     for (const id of d.staleRuleIds)
       lines.push(
         t(
@@ -151,10 +114,7 @@ export function subscriber(args: readonly string[], io: CliIo): number {
           `    ! Rule ${id} rests on a national text no longer in force`,
         ),
       );
-    if (d.deadline)
-      lines.push(
-        `    ${t('Hạn', 'Due')}: ${d.deadline.date} (${d.deadline.workingDays} ${t('ngày làm việc từ', 'working days from')} ${d.deadline.from})`,
-      );
+    if (d.deadline) lines.push(deadlineLine(d.deadline, lang));
   }
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.ok;
@@ -166,16 +126,16 @@ export function documentDuties(args: readonly string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { ...COMMON, urgent: { type: 'boolean', default: false } },
+    options: { ...RULES_OPTIONS, urgent: { type: 'boolean', default: false } },
   });
   const lang = pickLang(values.lang, io.env);
-  const where = { ...(values.province ? { province: values.province } : {}) };
+  const where = provinceOption(values.province);
   const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
   let data: unknown;
   let lines: string[];
   switch (topic) {
     case 'recall': {
-      const steps = recallSteps({ at: atOf(values.at), ...where });
+      const steps = recallSteps({ at: ruleDate(values.at), ...where });
       data = steps;
       lines = [
         `${t('Bên gửi', 'Sender')}:`,
@@ -189,7 +149,7 @@ export function documentDuties(args: readonly string[], io: CliIo): number {
     }
     case 'scope': {
       const facts = oneOf<ScopeExclusion>(positionals, SCOPE_EXCLUSIONS, 'scope facts');
-      const scope = documentScope(facts, { at: atOf(values.at), ...where });
+      const scope = documentScope(facts, { at: ruleDate(values.at), ...where });
       data = scope;
       const verdict =
         scope.inScope === null
@@ -202,7 +162,7 @@ export function documentDuties(args: readonly string[], io: CliIo): number {
     }
     case 'paper': {
       const categories = oneOf<PaperCategory>(positionals, PAPER_CATEGORIES, 'paper categories');
-      const paper = paperDuties(categories, { at: atOf(values.at), ...where });
+      const paper = paperDuties(categories, { at: ruleDate(values.at), ...where });
       data = paper;
       const yesNo = (v: boolean | null) =>
         v === null
@@ -218,7 +178,7 @@ export function documentDuties(args: readonly string[], io: CliIo): number {
       break;
     }
     case 'urgent': {
-      const urgent = urgentDocumentDuties({ at: atOf(values.at), ...where });
+      const urgent = urgentDocumentDuties({ at: ruleDate(values.at), ...where });
       data = urgent;
       lines = [
         `${t('Bên gửi', 'Sender')}:`,
@@ -247,7 +207,7 @@ export function documentDuties(args: readonly string[], io: CliIo): number {
     default:
       throw new UsageError('kyso rules doc takes recall, scope, paper, urgent or register');
   }
-  if (values.json) out(io, data);
+  if (values.json) printJson(io, data);
   else io.stdout(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }

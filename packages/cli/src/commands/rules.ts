@@ -14,33 +14,21 @@ import {
   PROVINCES,
   parseIsoDate,
   parseProvince,
-  type Reason,
   reportingCalendar,
   rulesAt,
   vietnamDate,
 } from '@kyso/lifecycle-rules';
 import { type CliIo, EXIT, type Lang, pickLang, UsageError } from '../io.js';
 import { documentDuties, route, subscriber } from './rules-duties.js';
+import {
+  parseRulesArgs,
+  RULES_IN_FORCE_OPTIONS,
+  RULES_OPTIONS,
+  ruleDate,
+  ruleScope,
+} from './rules-options.js';
+import { deadlineLine, printJson, reasonLines, reportWhen, staleCitationLine } from './rules-output.js';
 import { type RevocationFinding, revocationFromOptions } from './rules-revocation.js';
-
-const COMMON = {
-  province: { type: 'string' },
-  at: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  lang: { type: 'string' },
-} as const;
-
-function today(): string {
-  return vietnamDate(new Date());
-}
-
-function out(io: CliIo, data: unknown): void {
-  io.stdout(`${JSON.stringify(data, null, 2)}\n`);
-}
-
-function reasonLines(reasons: Reason[], lang: Lang): string[] {
-  return reasons.map((r) => `    - ${r[lang]} (${r.citation.text})`);
-}
 
 function parseYear(text: string | undefined): number {
   const year = Number(text);
@@ -81,14 +69,14 @@ export async function rules(args: readonly string[], io: CliIo): Promise<number>
 function list(args: readonly string[], io: CliIo): number {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...COMMON, drafts: { type: 'boolean', default: false } },
+    options: RULES_IN_FORCE_OPTIONS,
   });
   const lang = pickLang(values.lang, io.env);
-  const at = parseIsoDate(values.at ?? today(), '--at');
+  const at = ruleDate(values.at);
   const province = parseProvince(values.province);
   const found = rulesAt(at, province, { includeDrafts: values.drafts });
   if (values.json) {
-    out(
+    printJson(
       io,
       found.map((r) => ({ ...r, citation: citationOf(r) })),
     );
@@ -120,10 +108,10 @@ function list(args: readonly string[], io: CliIo): number {
 
 /** `kyso rules documents`: the legal texts the rules cite, their periods and where each start date comes from. */
 function documents(args: readonly string[], io: CliIo): number {
-  const { values } = parseArgs({ args: [...args], options: COMMON });
+  const { values } = parseArgs({ args: [...args], options: RULES_OPTIONS });
   const lang = pickLang(values.lang, io.env);
   if (values.json) {
-    out(io, LEGAL_DOCUMENTS);
+    printJson(io, LEGAL_DOCUMENTS);
     return EXIT.ok;
   }
   const t = (vi: string, en: string) => (lang === 'vi' ? vi : en);
@@ -142,7 +130,7 @@ async function cert(args: readonly string[], io: CliIo): Promise<number> {
     args: [...args],
     allowPositionals: true,
     options: {
-      ...COMMON,
+      ...RULES_IN_FORCE_OPTIONS,
       'renewals-used': { type: 'string', default: '0' },
       token: { type: 'string', multiple: true, default: [] },
       revoked: { type: 'boolean', default: false },
@@ -150,7 +138,6 @@ async function cert(args: readonly string[], io: CliIo): Promise<number> {
       'security-incident': { type: 'boolean', default: false },
       retiring: { type: 'boolean', default: false },
       transferring: { type: 'boolean', default: false },
-      drafts: { type: 'boolean', default: false },
       crl: { type: 'string', multiple: true, default: [] },
       ocsp: { type: 'boolean', default: false },
       trust: { type: 'string', multiple: true, default: [] },
@@ -174,7 +161,8 @@ async function cert(args: readonly string[], io: CliIo): Promise<number> {
       throw new UsageError(`--token must be ${TOKEN_STATES.join(', ')}, not "${t}"`);
   if ((values.retiring || values.transferring) && d.kind !== 'personal')
     throw new UsageError('--retiring and --transferring are for personal certificates');
-  const at = parseIsoDate(values.at ?? today(), '--at');
+  const scope = ruleScope(values);
+  const { at } = scope;
   const revokedOnGiven = values['revoked-on']
     ? parseIsoDate(values['revoked-on'], '--revoked-on')
     : undefined;
@@ -201,10 +189,10 @@ async function cert(args: readonly string[], io: CliIo): Promise<number> {
       securityIncident: values['security-incident'],
       holder: { retiring: values.retiring, transferring: values.transferring },
     },
-    { at, ...(values.province ? { province: values.province } : {}), includeDrafts: values.drafts },
+    scope,
   );
   if (values.json) {
-    out(io, {
+    printJson(io, {
       certificate: {
         subject: d.subject.text,
         kind: d.kind,
@@ -251,17 +239,9 @@ function renderCertificate(
       `${t('Phải thu hồi', 'Revocation required')}: ${e.revocation.required.join(', ')}${e.revocation.form ? ` (${e.revocation.form})` : ''}`,
     );
   for (const duty of e.duties) {
-    const when = duty.report
-      ? duty.report.when === 'immediately'
-        ? t('báo ngay cho cơ quan quản lý trực tiếp', 'report at once to the managing agency')
-        : t('báo kịp thời cho cơ quan quản lý trực tiếp', 'report promptly to the managing agency')
-      : t('không có quy định báo cáo được mã hóa', 'no reporting rule encoded');
-    lines.push(`${t('Nghĩa vụ', 'Duty')} (${duty.event}): ${when}`);
+    lines.push(`${t('Nghĩa vụ', 'Duty')} (${duty.event}): ${reportWhen(duty, lang)}`);
     lines.push(...reasonLines([...duty.reasons, ...duty.then], lang));
-    if (duty.deadline)
-      lines.push(
-        `    ${t('Hạn', 'Due')}: ${duty.deadline.date} (${duty.deadline.workingDays} ${t('ngày làm việc từ', 'working days from')} ${duty.deadline.from})`,
-      );
+    if (duty.deadline) lines.push(deadlineLine(duty.deadline, lang));
   }
   if (e.tokenRecovery) {
     lines.push(
@@ -277,13 +257,7 @@ function renderCertificate(
     lines.push(
       `    ${t('Hạn bàn giao thiết bị', 'Token hand-back due')}: ${e.afterEnd.tokenReturnDeadline.date}`,
     );
-  for (const s of e.staleCitations) {
-    lines.push(
-      lang === 'vi'
-        ? `! Quy tắc ${s.ruleId} dựa trên ${s.cites}, văn bản đã hết hiệu lực`
-        : `! Rule ${s.ruleId} rests on ${s.cites}, no longer in force`,
-    );
-  }
+  for (const s of e.staleCitations) lines.push(staleCitationLine(s, lang));
   return `${lines.join('\n')}\n`;
 }
 
@@ -297,12 +271,12 @@ function revocationLine(f: RevocationFinding, lang: Lang): string {
 }
 
 function holidays(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: COMMON });
+  const { values, positionals } = parseRulesArgs(args);
   const lang = pickLang(values.lang, io.env);
   const year = parseYear(positionals[0]);
   const days = holidaysOf(year);
   if (values.json) {
-    out(
+    printJson(
       io,
       days.map((h) => ({ date: h.date, name: h.name[lang], kind: h.kind })),
     );
@@ -315,25 +289,25 @@ function holidays(args: readonly string[], io: CliIo): number {
 }
 
 function workdays(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: COMMON });
+  const { values, positionals } = parseRulesArgs(args);
   const [op, date, n] = positionals;
   if (op !== 'add' || !date || n === undefined)
     throw new UsageError('usage: kyso rules workdays add <YYYY-MM-DD> <n>');
   if (!/^-?\d+$/.test(n)) throw new UsageError(`<n> must be a whole number, not "${n}"`);
   const result = addWorkingDays(parseIsoDate(date, 'date'), Number(n));
-  if (values.json) out(io, { date: result });
+  if (values.json) printJson(io, { date: result });
   else io.stdout(`${result}\n`);
   return EXIT.ok;
 }
 
 function calendar(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: COMMON });
+  const { values, positionals } = parseRulesArgs(args);
   const lang = pickLang(values.lang, io.env);
   const year = parseYear(positionals[0]);
   const provinces = values.province ? [parseProvince(values.province)!] : [...PROVINCES];
   const due = provinces.flatMap((p) => reportingCalendar(year, p).map((r) => ({ province: p, ...r })));
   if (values.json) {
-    out(io, due);
+    printJson(io, due);
     return EXIT.ok;
   }
   const name = (p: string) => JURISDICTIONS.find((j) => j.id === p)?.name[lang] ?? p;

@@ -2,12 +2,10 @@ import {
   addSignatureTimestamp,
   assembleSignedData,
   buildSignedAttributes,
-  isKysoError,
   type LocalizedMessage,
   requestTimestamp,
   signatureValueOf,
   type Transport,
-  verifySignatureValue,
 } from '@kyso/core';
 import { PdfError } from '../errors.js';
 import type { ByteSource } from '../reader/source.js';
@@ -16,6 +14,7 @@ import { verifyPdf } from '../verify/verify-pdf.js';
 import { digestSignedRanges, embedSignatureContents } from './embed.js';
 import { raiseToLevel } from './extend.js';
 import { endPreparation } from './lock.js';
+import { verifiedSignatureValue } from './signature-value.js';
 import {
   checkSigner,
   type SignerCheckRecord,
@@ -175,30 +174,12 @@ export async function completeWithContent(
       'the hash of the prepared ByteRange is not the message digest the prepared signed attributes hold',
       { messageVi: 'giá trị băm của ByteRange đã chuẩn bị khác giá trị băm trong các thuộc tính được ký' },
     );
-  let value: Uint8Array;
-  try {
-    value = await verifySignatureValue({
-      signedAttributes,
-      signatureValue,
-      algorithm,
-      certificate: options.certificate,
-    });
-  } catch (error) {
-    if (
-      isKysoError(error) &&
-      (error.code === 'SIGNATURE_INVALID' || error.code === 'SIGNER_CERTIFICATE_MISMATCH')
-    )
-      throw new PdfError(
-        'PDF_SIGN_VALUE_INVALID',
-        'the signature value does not verify over the prepared signed attributes with the certificate: it was made for another preparation, or by another key; nothing was embedded',
-        {
-          cause: error,
-          messageVi:
-            'giá trị chữ ký không khớp với các thuộc tính được ký đã chuẩn bị và chứng thư số: chữ ký được tạo cho lần chuẩn bị khác hoặc bằng khóa khác; chưa nhúng gì',
-        },
-      );
-    throw error;
-  }
+  const value = await verifiedSignatureValue({
+    signedAttributes,
+    signatureValue,
+    algorithm,
+    certificate: options.certificate,
+  });
   const chain = options.chain ?? [];
   const signerCheck =
     options.unsafeSkipSignerValidation === true

@@ -18,10 +18,8 @@ import {
   addSignatureTimestamp,
   assembleSignedData,
   buildSignedAttributes,
-  isKysoError,
   requestTimestamp,
   signatureValueOf,
-  verifySignatureValue,
 } from '@kyso/core';
 import { PdfError } from '../errors.js';
 import { createPrefixSharingDigest, FileSource } from '../node.js';
@@ -42,6 +40,7 @@ import { withDocumentLock } from './lock.js';
 import { placeSignature } from './placeholder.js';
 import { estimateContentsSize, signerCheckFor, signingAlgorithm } from './prepare.js';
 import type { SignPdfOptions } from './sign-pdf.js';
+import { verifiedSignatureValue } from './signature-value.js';
 import { checkSigner, SKIPPED_CHECK } from './signer-check.js';
 
 /**
@@ -214,30 +213,12 @@ export async function signPdfFile(
       hash: algorithm.hash,
       signerCertificate: signer.certificate,
     });
-    let value: Uint8Array;
-    try {
-      value = await verifySignatureValue({
-        signedAttributes: attrs.der,
-        signatureValue: await signer.sign(attrs.der),
-        algorithm,
-        certificate: signer.certificate,
-      });
-    } catch (error) {
-      if (
-        isKysoError(error) &&
-        (error.code === 'SIGNATURE_INVALID' || error.code === 'SIGNER_CERTIFICATE_MISMATCH')
-      )
-        throw new PdfError(
-          'PDF_SIGN_VALUE_INVALID',
-          "the signature value does not verify with the signer's certificate: the key does not match it; nothing was written",
-          {
-            cause: error,
-            messageVi:
-              'giá trị chữ ký không khớp với chứng thư số của người ký: khóa không khớp; chưa ghi gì',
-          },
-        );
-      throw error;
-    }
+    const value = await verifiedSignatureValue({
+      signedAttributes: attrs.der,
+      signatureValue: await signer.sign(attrs.der),
+      algorithm,
+      certificate: signer.certificate,
+    });
     const signerCheck =
       options.unsafeSkipSignerValidation === true
         ? SKIPPED_CHECK

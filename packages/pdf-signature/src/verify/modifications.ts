@@ -1,17 +1,14 @@
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
 import { decodeStream } from '../reader/filters.js';
+import { type FieldLock, isLocked, readLock, referencedFieldMdp } from '../reader/mdp.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
 import {
   describePermissions,
-  type FieldLock,
   type FormNode,
   formNodes,
-  isLocked,
   type ModificationPermissions,
   permissionsOf,
-  readLock,
-  signatureLock,
 } from './permissions.js';
 import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
 
@@ -453,12 +450,12 @@ function analyse(
       .flatMap(([n, kind]) => {
         const v = doc.resolve(new PdfRef(n, 0));
         if (!(v instanceof PdfDict)) return [];
-        if (kind === 'signature') return [signatureLock(doc, v)];
+        if (kind === 'signature') return referencedFieldMdp(doc, v).locks;
         if (kind === 'signature-field' && !before.has(n)) return [readLock(doc, v.get('Lock')).lock];
         return [];
       })
       .filter((l): l is FieldLock => l !== null);
-    return laterLocks.some((l) => isLocked(l, name));
+    return isLocked(laterLocks, name);
   };
   /** Whether a field's /Ff changed only by gaining ReadOnly (bit 1), as a later signer's lock sets it. */
   const readOnlyAdded = (old: PdfDict, now: PdfDict) => {
@@ -527,7 +524,7 @@ function analyse(
         const old = before.resolve(new PdfRef(num, 0));
         const now = doc.resolve(new PdfRef(num, 0));
         const node = form.get(num);
-        if (node && isLocked(permissions.lock, node.name) && !same(old, now))
+        if (node && isLocked(permissions.locks, node.name) && !same(old, now))
           reject(
             'field-lock',
             `signature field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
@@ -1174,7 +1171,7 @@ function fillRefusal(node: FormNode, permissions: ModificationPermissions): Reas
       en: `form field "${node.name}" changed although the certification permits no changes (/P 1)`,
       vi: `trường biểu mẫu "${node.name}" bị thay đổi dù chữ ký chứng nhận không cho phép thay đổi nào (/P 1)`,
     };
-  if (isLocked(permissions.lock, node.name))
+  if (isLocked(permissions.locks, node.name))
     return {
       en: `form field "${node.name}" is locked by this signature (FieldMDP) and was changed`,
       vi: `trường biểu mẫu "${node.name}" bị chữ ký này khóa (FieldMDP) nhưng đã bị thay đổi`,
