@@ -24,6 +24,8 @@ export type PdfErrorCode =
   | 'PDF_SIGN_DOCMDP_FORBIDS'
   /** An earlier signature's FieldMDP /Lock locks the field to sign. */
   | 'PDF_SIGN_FIELD_LOCKED'
+  /** The empty field to sign carries a /Lock whose /Action the standard does not define. */
+  | 'PDF_SIGN_FIELD_LOCK_INVALID'
   /** A certification signature must be the document's first signature. */
   | 'PDF_SIGN_CERTIFICATION_NOT_FIRST'
   /** A field of that name already exists (and is not an empty signature field). */

@@ -9,7 +9,7 @@ import {
   PdfRef,
 } from '../src/index.js';
 import { isLocked, signatureFieldMdp } from '../src/reader/mdp.js';
-import { permissionsOf } from '../src/verify/permissions.js';
+import { noChangesBy, permissionsOf } from '../src/verify/permissions.js';
 
 /**
  * Signing and verification read what earlier signers permitted (ISO 32000-2 §12.8.2.2–12.8.2.4)
@@ -74,6 +74,7 @@ describe('one reader of DocMDP and FieldMDP for signing and verification', () =>
     const doc = PdfDocument.load(pdf);
     expect(permissionsOf(doc, signature)).toEqual({
       docMdp: 2,
+      docMdpFrom: 'lock',
       locks: [{ action: 'Include', fields: ['KyDuyet'] }],
     });
     expect(signingRefusal(pdf, 'KyDuyet')).toBe('PDF_SIGN_FIELD_LOCKED');
@@ -87,7 +88,10 @@ describe('one reader of DocMDP and FieldMDP for signing and verification', () =>
   it('refuses a signature after one whose FieldMDP /P is 1, or a value the standard does not define (signing ignored it)', () => {
     for (const p of ['1', '7', '/Two']) {
       const pdf = signedForm([fieldMdp(`/Action /Include /Fields [(SoVanBan)] /P ${p}`)]);
-      expect(permissionsOf(PdfDocument.load(pdf), signature).docMdp, p).toBe(1);
+      const permissions = permissionsOf(PdfDocument.load(pdf), signature);
+      expect(permissions.docMdp, p).toBe(1);
+      // A refusal names the lock, not a certification the document does not have.
+      expect(noChangesBy(permissions).en).toBe("this signature's FieldMDP lock permits no changes (/P 1)");
       expect(signingRefusal(pdf, 'KyDuyet'), p).toBe('PDF_SIGN_DOCMDP_FORBIDS');
       // A document timestamp changes nothing (§12.8.2.2.1).
       expect(addDocumentTimestampPlaceholder(pdf, { contentsSize: 8192 }).fieldName).toBe('DocTimeStamp1');
@@ -118,5 +122,28 @@ describe('one reader of DocMDP and FieldMDP for signing and verification', () =>
         copied,
       );
     }
+  });
+
+  it('refuses to sign an empty field whose /Lock has an /Action the standard does not define (signing would drop the lock)', () => {
+    const withLock = (lock: string) =>
+      pdfAttacks.appendIncrementalUpdate(formPdf(), {
+        7: `<< /Fields [6 0 R 9 0 R ${FIELD} 0 R] /DR << /Font << /F1 5 0 R >> >> /DA (/F1 12 Tf 0 g) >>`,
+        11: `[6 0 R 9 0 R ${FIELD} 0 R]`,
+        [FIELD]: `<< /FT /Sig /T (KyDuyet) /Type /Annot /Subtype /Widget /F 4 /Rect [72 500 272 560] /P 3 0 R /Lock ${lock} >>`,
+      });
+    const attempt = (pdf: Uint8Array) => {
+      try {
+        addSignaturePlaceholder(pdf, { ...placeholder, fieldName: 'KyDuyet' });
+        return 'signed';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    expect(attempt(withLock('<< /Type /SigFieldLock /Action /Bogus /P 2 >>'))).toBe(
+      'PDF_SIGN_FIELD_LOCK_INVALID',
+    );
+    expect(attempt(withLock('<< /Type /SigFieldLock /Action /Include /Fields [(SoVanBan)] >>'))).toBe(
+      'signed',
+    );
   });
 });

@@ -8,7 +8,7 @@ import {
   readLock,
   signatureFieldMdp,
 } from '../reader/mdp.js';
-import { type PdfDict, PdfName, type PdfValue } from '../reader/objects.js';
+import { PdfDict, PdfName, type PdfValue } from '../reader/objects.js';
 import { findSignatures } from '../reader/signatures.js';
 import { pdfDict, pdfTextString } from '../writer/serialize.js';
 
@@ -126,7 +126,18 @@ export function fieldMdpReference(lock: FieldLockSpec, p?: number): PdfDict {
  * its PDF 2.0 /P as a level (one the standard does not define is copied as 1, the strictest).
  */
 export function fieldLock(doc: PdfDocument, field: PdfDict): { lock: FieldLockSpec; p?: MdpLevel } | null {
-  const { lock, p } = readLock(doc, field.get('Lock'));
+  const entry = field.get('Lock');
+  const { lock, p } = readLock(doc, entry);
+  // A lock kyso cannot read would be dropped by signing: refuse rather than sign the field unlocked.
+  if (!lock && doc.deref(entry) instanceof PdfDict)
+    throw new PdfError(
+      'PDF_SIGN_FIELD_LOCK_INVALID',
+      "the field's /Lock has an /Action the standard does not define (All, Include or Exclude): signing it could not apply the lock its author meant",
+      {
+        messageVi:
+          '/Lock của trường có /Action không được tiêu chuẩn định nghĩa (All, Include hoặc Exclude): ký vào trường này không áp dụng được khóa mà người tạo muốn',
+      },
+    );
   if (!lock) return null;
   return p === null ? { lock } : { lock, p };
 }

@@ -8,6 +8,7 @@ import {
   type FormNode,
   formNodes,
   type ModificationPermissions,
+  noChangesBy,
   permissionsOf,
 } from './permissions.js';
 import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
@@ -356,8 +357,8 @@ function analyse(
       if (permissions.docMdp === 1 && type !== 'DocTimeStamp' && dict.name('SubFilter') !== 'ETSI.RFC3161')
         reject(
           'docmdp-no-changes',
-          `a signature (object ${num}) was added although the certification permits no changes (/P 1)`,
-          `một chữ ký (đối tượng ${num}) được thêm vào dù chữ ký chứng nhận không cho phép thay đổi nào (/P 1)`,
+          `a signature (object ${num}) was added although ${noChangesBy(permissions).en}`,
+          `một chữ ký (đối tượng ${num}) được thêm vào dù ${noChangesBy(permissions).vi}`,
         );
     } else if (
       dict.name('FT') === 'Sig' ||
@@ -1168,8 +1169,8 @@ function extensionsRaised(
 function fillRefusal(node: FormNode, permissions: ModificationPermissions): Reason | undefined {
   if (permissions.docMdp === 1)
     return {
-      en: `form field "${node.name}" changed although the certification permits no changes (/P 1)`,
-      vi: `trường biểu mẫu "${node.name}" bị thay đổi dù chữ ký chứng nhận không cho phép thay đổi nào (/P 1)`,
+      en: `form field "${node.name}" changed although ${noChangesBy(permissions).en}`,
+      vi: `trường biểu mẫu "${node.name}" bị thay đổi dù ${noChangesBy(permissions).vi}`,
     };
   if (isLocked(permissions.locks, node.name))
     return {

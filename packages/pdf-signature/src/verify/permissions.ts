@@ -23,6 +23,8 @@ export interface ModificationPermissions {
    * own FieldMDP `/P` (PDF 2.0, §12.8.2.4) can only lower it.
    */
   docMdp: MdpLevel | null;
+  /** Where {@link docMdp} comes from: the certification, or this signature's own FieldMDP `/P`. */
+  docMdpFrom: 'certification' | 'lock' | null;
   /** What this signature locks (FieldMDP): every lock applies; empty when it locks nothing. */
   locks: FieldLock[];
 }
@@ -67,7 +69,23 @@ export function formNodes(doc: PdfDocument): Map<number, FormNode> {
 /** The permissions that govern changes after the signature whose dictionary is `signature`. */
 export function permissionsOf(before: PdfDocument, signature: SignatureObjects): ModificationPermissions {
   const own = signatureFieldMdp(before, signature);
-  return { docMdp: lowestLevel(certificationLevel(before), own.p), locks: own.locks };
+  const certified = certificationLevel(before);
+  const docMdp = lowestLevel(certified, own.p);
+  const docMdpFrom = docMdp === null ? null : docMdp === certified ? 'certification' : 'lock';
+  return { docMdp, docMdpFrom, locks: own.locks };
+}
+
+/** Who forbids every change (`/P 1`), in both languages, for reasons. */
+export function noChangesBy(p: ModificationPermissions): { en: string; vi: string } {
+  return p.docMdpFrom === 'lock'
+    ? {
+        en: "this signature's FieldMDP lock permits no changes (/P 1)",
+        vi: 'khóa FieldMDP của chữ ký này không cho phép thay đổi nào (/P 1)',
+      }
+    : {
+        en: 'the certification permits no changes (/P 1)',
+        vi: 'chữ ký chứng nhận không cho phép thay đổi nào (/P 1)',
+      };
 }
 
 /**
