@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { isKysoError } from '@kyso/core';
 import { certDescribe, certVerify } from './commands/cert.js';
 import { complete } from './commands/complete.js';
-import { demo } from './commands/demo.js';
 import { extend } from './commands/extend.js';
 import { prepare } from './commands/prepare.js';
 import { rules } from './commands/rules.js';
@@ -111,6 +110,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           },
           strict: true,
         });
+        // Imported here: the demo carries testkit and pdf-lib (bundled), which no other command needs.
+        const { demo } = await import('./commands/demo.js');
         return await demo({ json: values.json, keep: values.keep, lang: pickLang(values.lang, io.env) }, io);
       }
       case 'cert': {

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 import { capture } from './support/capture.js';
@@ -73,5 +75,54 @@ describe('the built kyso binary', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toMatch(
       /^\d+\.\d+\.\d+/,
     );
+  });
+
+  it('starts without fontkit, UPNG, pako, pdf.js or the demo (testkit, pdf-lib): only the commands that draw load them', () => {
+    const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+    expect(existsSync(bin), 'run pnpm build first: the cli test needs dist/bin.js').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'kyso-cli-modules-'));
+    try {
+      // ES modules through a load hook, CommonJS ones from the require cache at exit.
+      const log = join(dir, 'loaded.txt');
+      writeFileSync(
+        join(dir, 'hooks.mjs'),
+        `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(log)}, url + '\\n');
+  return next(url, context);
+}
+`,
+      );
+      writeFileSync(
+        join(dir, 'register.mjs'),
+        `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});
+process.on('exit', () =>
+  appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')),
+);
+`,
+      );
+      execFileSync(process.execPath, [
+        '--import',
+        pathToFileURL(join(dir, 'register.mjs')).href,
+        bin,
+        '--version',
+      ]);
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      expect(
+        loaded.some((m) => m.includes('/pdf-signature/dist/')),
+        'the hooks saw kyso load',
+      ).toBe(true);
+      const heavy = loaded.filter((m) =>
+        /@pdf-lib[/+]|\/pako\/|pdfjs-dist|\/demo-[^/]*\.js$|testkit/.test(m),
+      );
+      expect(heavy).toEqual([]);
+      // …nor testkit bundled into a chunk that does load (the demo is a chunk of its own).
+      const chunks = loaded.filter((m) => m.startsWith('file:') && m.includes('/cli/dist/'));
+      expect(chunks.filter((m) => readFileSync(new URL(m), 'utf8').includes('createTestPki'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,25 +8,27 @@
  * One glyph per code point, no shaping: fontkit applies no GPOS mark positioning for PDF output,
  * so text is normalised to NFC first and every Vietnamese letter must have a precomposed glyph.
  */
-import * as fontkitModule from '@pdf-lib/fontkit';
+import type * as FontkitModule from '@pdf-lib/fontkit';
 import { PdfName, type PdfRef } from '../reader/objects.js';
 import { AppearanceError } from './errors.js';
+import { fontkitModule } from './fontkit-module.js';
 import { bytesString, dict, flateStream, name, type ObjectAllocator } from './xobject.js';
 
-type Fontkit = typeof fontkitModule;
+type Fontkit = typeof FontkitModule;
 type FontkitFont = ReturnType<Fontkit['create']>;
 
 let fontkitInstance: Fontkit | undefined;
 
 /**
- * fontkit, found on first use rather than at module load, so that nothing runs when this module is
- * only imported (a verify-only bundle then drops fontkit). The package declares named exports, but
- * its builds export one default object, which Node's CommonJS interop may wrap once more: unwrap
- * until the functions show.
+ * fontkit, loaded on first use rather than at module load: in Node it is required only when a
+ * font is loaded (importing the package to verify, or to sign without text, does not evaluate it);
+ * a browser bundle imports it statically and drops it from a page that loads no font (see
+ * `fontkit-module.ts`). The package declares named exports, but its builds export one default
+ * object, which CommonJS interop may wrap once more: unwrap until the functions show.
  */
 function fontkit(): Fontkit {
   if (!fontkitInstance) {
-    let m = fontkitModule as unknown as { create?: unknown; default?: unknown };
+    let m = fontkitModule() as { create?: unknown; default?: unknown };
     while (typeof m.create !== 'function' && m.default) m = m.default as typeof m;
     fontkitInstance = m as unknown as Fontkit;
   }
@@ -92,9 +94,10 @@ export class AppearanceFont {
  * allow bitmaps only (bit 9). Throws `APPEARANCE_FONT_UNREADABLE` or `APPEARANCE_FONT_NOT_EMBEDDABLE`.
  */
 export function loadFont(bytes: Uint8Array): AppearanceFont {
+  const fk = fontkit(); // outside the try: fontkit failing to load is not an unreadable font
   let font: FontkitFont;
   try {
-    font = fontkit().create(bytes);
+    font = fk.create(bytes);
   } catch (error) {
     throw new AppearanceError(
       'APPEARANCE_FONT_UNREADABLE',

@@ -4,9 +4,10 @@
  * passed through as DCTDecode). PNG is decoded with `@pdf-lib/upng` (pdf-lib's own PNG decoder);
  * JPEG headers are read here, the data is never decoded.
  */
-import * as upngModule from '@pdf-lib/upng';
+import type * as UpngModule from '@pdf-lib/upng';
 import type { PdfRef } from '../reader/objects.js';
 import { AppearanceError, type AppearanceWarning } from './errors.js';
+import { upngModule } from './upng-module.js';
 import { AppearanceStream, dict, flateStream, name, num, type ObjectAllocator } from './xobject.js';
 
 /** Default largest image file accepted: 10 MiB. */
@@ -48,19 +49,20 @@ export interface AppearanceImage {
     | { kind: 'dct'; bytes: Uint8Array; components: 1 | 3 };
 }
 
-type Upng = typeof upngModule;
+type Upng = typeof UpngModule;
 
 let upngInstance: Upng | undefined;
 
 /**
- * UPNG (and the pako it inflates with), found on first use rather than at module load, so that
- * nothing runs when this module is only imported. The package declares named exports, but its
- * builds export one default object, which Node's CommonJS interop may wrap once more: unwrap until
- * the functions show.
+ * UPNG (and the pako it inflates with), loaded on first use rather than at module load: in Node it
+ * is required only when a PNG is decoded; a browser bundle imports it statically and drops it from
+ * a page that reads no PNG (see `upng-module.ts`). The package declares named exports, but its
+ * builds export one default object, which CommonJS interop may wrap once more: unwrap until the
+ * functions show.
  */
 function upng(): Upng {
   if (!upngInstance) {
-    let m = upngModule as unknown as { decode?: unknown; default?: unknown };
+    let m = upngModule() as { decode?: unknown; default?: unknown };
     while (typeof m.decode !== 'function' && m.default) m = m.default as typeof m;
     upngInstance = m as unknown as Upng;
   }
@@ -113,13 +115,14 @@ function readPng(bytes: Uint8Array, expected: ExpectedColour | undefined, rule: 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 33) throw unreadable('the PNG is truncated', 'tệp PNG bị cắt cụt');
   checkPixels(view.getUint32(16), view.getUint32(20));
+  const decoder = upng(); // outside the try: UPNG failing to load is not an unreadable PNG
   let decoded: ReturnType<Upng['decode']>;
   let rgba: Uint8Array;
   try {
     // A copy: UPNG takes an ArrayBuffer, and a Node Buffer's `.buffer` is a shared pool.
     const copy = new Uint8Array(bytes).buffer;
-    decoded = upng().decode(copy);
-    rgba = new Uint8Array(upng().toRGBA8(decoded)[0]!);
+    decoded = decoder.decode(copy);
+    rgba = new Uint8Array(decoder.toRGBA8(decoded)[0]!);
   } catch (error) {
     throw unreadable('the PNG cannot be decoded', 'không giải mã được tệp PNG', error);
   }

@@ -1,0 +1,13 @@
+/**
+ * `@pdf-lib/upng` (and the pako it inflates with) as its module object, required on first use
+ * rather than imported. `require` itself where there is one: the CommonJS build, and bundles for
+ * Node (esbuild, webpack), which see the literal `require('…')`, carry the library and evaluate it
+ * lazily. In Node's ES modules there is none, and `requireLazily` resolves it from this package.
+ * Browser bundlers take the twin `upng-module.browser.js` instead (`package.json` `"browser"`),
+ * which imports it statically.
+ */
+import { requireLazily } from './require-lazily.js';
+
+export function upngModule(): unknown {
+  return typeof require === 'function' ? require('@pdf-lib/upng') : requireLazily('@pdf-lib/upng');
+}
