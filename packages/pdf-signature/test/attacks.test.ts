@@ -128,7 +128,7 @@ describe('attacks (each must not pass, for its reason)', () => {
       () => pdfAttacks.sneakySignature(honest),
       (r) =>
         expect(r.signatures[0]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(
-          /visible appearance but no signature.*\(rule: unsigned-signature-field\)/,
+          /shows something but carries no new signature.*\(rule: unsigned-signature-field\)/,
         ),
     ],
   ];

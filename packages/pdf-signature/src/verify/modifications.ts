@@ -365,21 +365,6 @@ function analyse(
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
     ) {
       kinds.set(num, 'signature-field');
-      // A signature field that shows an appearance but carries no signature is how the Sneaky
-      // Signature attack paints content over a signed page. One whose appearance draws nothing is
-      // a field reserved for a later signer, whose signature is then judged as any other.
-      const rect = doc.deref(dict.get('Rect'));
-      const visible = Array.isArray(rect) && rect.length === 4 && rect[0] !== rect[2] && rect[1] !== rect[3];
-      const parent = doc.deref(dict.get('Parent'));
-      const hasValue =
-        dict.get('V') !== undefined || (parent instanceof PdfDict && parent.get('V') !== undefined);
-      if (visible && dict.get('AP') !== undefined && !hasValue && !drawsNothing(doc, dict.get('AP'))) {
-        reject(
-          'unsigned-signature-field',
-          `a signature field ${num} with a visible appearance but no signature was added`,
-          `một trường chữ ký ${num} có hình hiển thị nhưng không mang chữ ký nào được thêm vào`,
-        );
-      }
     } else if (
       type === 'DSS' ||
       dict.get('VRI') !== undefined ||
@@ -391,14 +376,72 @@ function analyse(
     }
   }
   // Widgets a signature field lists as /Kids are part of it, with or without a /Parent back.
+  const kidOf = new Map<number, number>();
   for (const [num, kind] of [...kinds]) {
     if (kind !== 'signature-field') continue;
     const field = doc.resolve(new PdfRef(num, 0));
     const kidList = field instanceof PdfDict ? doc.deref(field.get('Kids')) : undefined;
     for (const kid of refsIn(kidList)) {
-      if (!changed.has(kid) || kinds.has(kid) || !isWidget(doc.resolve(new PdfRef(kid, 0)))) continue;
-      kinds.set(kid, 'signature-field');
+      if (!changed.has(kid) || !isWidget(doc.resolve(new PdfRef(kid, 0)))) continue;
+      kidOf.set(kid, num);
+      if (!kinds.has(kid)) kinds.set(kid, 'signature-field');
     }
+  }
+  const finalForm = doc.deref(doc.catalog().get('AcroForm'));
+  // With /NeedAppearances true a viewer redraws fields from the default resources: then they show.
+  const needAppearances =
+    finalForm instanceof PdfDict && doc.deref(finalForm.get('NeedAppearances')) === true;
+  /**
+   * Whether signature field or widget `num` now carries a signature of its own: its value (its /V,
+   * or its parent's) is a signature dictionary added after the signed revision that no other field
+   * names. A /V that is not one (0, an earlier signature's dictionary, a shared one) signs nothing.
+   */
+  let valueOwners: Map<number, number> | undefined;
+  const signedNow = (num: number): boolean => {
+    const parent = kidOf.get(num);
+    const v = fieldValue(doc, num) ?? (parent === undefined ? undefined : fieldValue(doc, parent));
+    if (!(v instanceof PdfRef) || before.has(v.num) || kinds.get(v.num) !== 'signature') return false;
+    if (!valueOwners) {
+      valueOwners = new Map();
+      for (const [n, kind] of kinds) {
+        if (kind !== 'signature-field') continue;
+        const own = doc.resolve(new PdfRef(n, 0));
+        const value = own instanceof PdfDict ? own.get('V') : undefined;
+        if (value instanceof PdfRef) valueOwners.set(value.num, (valueOwners.get(value.num) ?? 0) + 1);
+      }
+    }
+    return (valueOwners.get(v.num) ?? 0) <= 1;
+  };
+  /**
+   * A signature widget that shows something without a signature of its own is how the Sneaky
+   * Signature attack paints over a signed page. A widget whose appearance draws nothing (a field
+   * reserved for a later signer) shows nothing, unless a viewer draws it from /MK or is told to
+   * redraw fields (/NeedAppearances).
+   */
+  const paintsUnsigned = (num: number): boolean => {
+    if (signedNow(num)) return false;
+    const dict = doc.resolve(new PdfRef(num, 0));
+    if (!(dict instanceof PdfDict)) return false;
+    const rect = doc.deref(dict.get('Rect'));
+    const visible =
+      Array.isArray(rect) &&
+      rect.length === 4 &&
+      rect.every((n) => typeof n === 'number') &&
+      rect[0] !== rect[2] &&
+      rect[1] !== rect[3];
+    if (!visible) return false;
+    const mk = doc.deref(dict.get('MK'));
+    const drawnFromMk = mk instanceof PdfDict && (mk.get('BG') !== undefined || mk.get('BC') !== undefined);
+    const ap = dict.get('AP');
+    return drawnFromMk || needAppearances || (ap !== undefined && !drawsNothing(doc, ap));
+  };
+  for (const [num, kind] of kinds) {
+    if (kind === 'signature-field' && !before.has(num) && paintsUnsigned(num))
+      reject(
+        'unsigned-signature-field',
+        `a signature field ${num} that shows something but carries no new signature was added`,
+        `một trường chữ ký ${num} có hiển thị nhưng không mang chữ ký mới nào được thêm vào`,
+      );
   }
   let referrersCache: ReferrerIndex | undefined;
   const referrers = () => {
@@ -440,10 +483,6 @@ function analyse(
     defaultResources ??= formDefaultResources(before, beforeCatalogNum, referrers);
     return defaultResources.has(n);
   };
-  const finalForm = doc.deref(doc.catalog().get('AcroForm'));
-  // With /NeedAppearances true a viewer redraws fields from the default resources: then they show.
-  const needAppearances =
-    finalForm instanceof PdfDict && doc.deref(finalForm.get('NeedAppearances')) === true;
   /** The fields that signatures added after this one lock (their /Lock, or their FieldMDP). */
   let laterLocks: FieldLock[] | undefined;
   const lockedLater = (name: string) => {
@@ -549,6 +588,21 @@ function analyse(
               `signature field ${num} changed in ${keys.join(', ')}`,
               `trường chữ ký ${num} bị thay đổi ở ${keys.join(', ')}`,
             );
+          else if (fieldValue(before, num) === undefined) {
+            // An empty field: it may receive a signature of its own, and nothing else that shows.
+            if (fieldValue(doc, num) !== undefined && !signedNow(num))
+              reject(
+                'later-signature',
+                `signature field ${num} received a value that is not a new signature of its own`,
+                `trường chữ ký ${num} nhận một giá trị không phải chữ ký mới của chính nó`,
+              );
+            else if (PAINT_KEYS.some((k) => !same(old.get(k), now.get(k))) && paintsUnsigned(num))
+              reject(
+                'unsigned-signature-field',
+                `signature field ${num}, empty when signed, now shows something but carries no new signature`,
+                `trường chữ ký ${num}, còn trống khi ký, nay có hiển thị nhưng không mang chữ ký mới nào`,
+              );
+          }
         }
       } else if (before.has(num) && kinds.get(num) === 'signature') {
         reject(
@@ -642,7 +696,7 @@ function analyse(
               node.signature
                 ? // Only a signature field being signed now may get a new appearance: one that was
                   // already signed keeps the appearance it was signed with.
-                  beingSigned(before, doc, widget)
+                  beingSigned(before, doc, widget) && signedNow(widget)
                   ? undefined
                   : {
                       en: `the appearance of signature field "${node.name}", already signed, was replaced`,
@@ -1235,17 +1289,22 @@ function valueChanged(before: PdfDocument, doc: PdfDocument, num: number): boole
   return false;
 }
 
+/** The entries of a widget that decide what it shows. */
+const PAINT_KEYS = ['AP', 'AS', 'MK', 'F', 'Rect'];
+
+/** The value of field (or widget) `num`: its own /V, or the nearest parent's (not resolved). */
+function fieldValue(d: PdfDocument, num: number): PdfValue | undefined {
+  let node: PdfValue | undefined = d.resolve(new PdfRef(num, 0));
+  for (let depth = 0; depth < 8 && node instanceof PdfDict; depth += 1) {
+    if (node.get('V') !== undefined) return node.get('V');
+    node = d.deref(node.get('Parent'));
+  }
+  return undefined;
+}
+
 /** Whether signature field (or widget) `num` had no value in the signed revision and has one now. */
 function beingSigned(before: PdfDocument, doc: PdfDocument, num: number): boolean {
-  const fieldValue = (d: PdfDocument) => {
-    let node: PdfValue | undefined = d.resolve(new PdfRef(num, 0));
-    for (let depth = 0; depth < 8 && node instanceof PdfDict; depth += 1) {
-      if (node.get('V') !== undefined) return node.get('V');
-      node = d.deref(node.get('Parent'));
-    }
-    return undefined;
-  };
-  return fieldValue(before) === undefined && fieldValue(doc) !== undefined;
+  return fieldValue(before, num) === undefined && fieldValue(doc, num) !== undefined;
 }
 
 /** Whether `value` holds a reference to `num` (in an appearance dictionary's states). */
@@ -1305,7 +1364,7 @@ function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
 }
 
 /**
- * Whether an appearance dictionary draws nothing: each of its appearances is a stream whose
+ * Whether an appearance dictionary draws nothing: each of its appearances is a form XObject whose
  * content, decoded, is only white space. (Appearance states, or anything unreadable, draw.)
  */
 function drawsNothing(doc: PdfDocument, ap: PdfValue | undefined): boolean {
@@ -1313,7 +1372,12 @@ function drawsNothing(doc: PdfDocument, ap: PdfValue | undefined): boolean {
   if (!(dict instanceof PdfDict) || dict.map.size === 0) return false;
   for (const value of dict.map.values()) {
     const stream = doc.deref(value);
-    if (!(stream instanceof PdfStream) || stream.dataEnd - stream.dataStart > 4096) return false;
+    if (
+      !(stream instanceof PdfStream) ||
+      stream.dict.name('Subtype') !== 'Form' ||
+      stream.dataEnd - stream.dataStart > 4096
+    )
+      return false;
     let data: Uint8Array;
     try {
       data = decodeStream(stream.dict, doc.streamData(stream));
