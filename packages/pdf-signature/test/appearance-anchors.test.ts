@@ -205,3 +205,165 @@ describe('anchors: the title and the name found with pdf.js', () => {
     expect(codeOf(reversed)).toBe('APPEARANCE_ANCHOR_NOT_FOUND');
   });
 });
+
+/** Lines of text on an upright A4 page, `y` from the top (points), at `x` or centred on `cx`. */
+interface Placed {
+  s: string;
+  y: number;
+  x?: number;
+  cx?: number;
+  size?: number;
+}
+const A4_HEIGHT = 841.89;
+
+async function page(lines: readonly Placed[]): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(defaultFontBytes(), { subset: true });
+  const p = doc.addPage([595.28, A4_HEIGHT]);
+  for (const l of lines) {
+    const size = l.size ?? 13;
+    const x = l.x ?? l.cx! - font.widthOfTextAtSize(l.s, size) / 2;
+    p.drawText(l.s, { x, y: A4_HEIGHT - l.y, size, font });
+  }
+  return doc.save({ useObjectStreams: false });
+}
+
+/** Where `part` starts and ends horizontally in a line of 13 pt text drawn at `x`. */
+async function span(line: string, x: number, part: string): Promise<[number, number]> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(defaultFontBytes());
+  const start = x + font.widthOfTextAtSize(line.slice(0, line.indexOf(part)), 13);
+  return [start, start + font.widthOfTextAtSize(part, 13)];
+}
+
+/** The signature block of Phụ lục I on the right: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", the name 104 pt lower. */
+const block = (name: string, cx = 430): Placed[] => [
+  { s: 'KT. CHỦ TỊCH', cx, y: 300 },
+  { s: 'PHÓ CHỦ TỊCH', cx, y: 316 },
+  { s: name, cx, y: 420 },
+];
+
+/** The centre of a match, and its last line's baseline from the top (the box goes 0.25 em below it; 13 pt text). */
+const centreX = (m: { view: { x: number; width: number } }) => m.view.x + m.view.width / 2;
+const lineOf = (m: { view: { y: number } }) => A4_HEIGHT - (m.view.y + 0.25 * 13);
+
+describe('anchors: the signature block, not the body, when the title or the name occurs twice', () => {
+  it('takes the block when the body names the signer under a lower-case title ("Kính gửi: Chủ tịch …, đồng chí Nguyễn Văn An.")', async () => {
+    const pdf = await page([
+      { s: 'Kính gửi: Chủ tịch UBND huyện, đồng chí Nguyễn Văn An.', x: 85, y: 180 },
+      { s: 'Ủy ban nhân dân tỉnh đề nghị đồng chí triển khai ký số văn bản điện tử./.', x: 85, y: 215 },
+      ...block('Nguyễn Văn An'),
+    ]);
+    for (const title of ['CHỦ TỊCH', 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH', 'chủ tịch']) {
+      const anchors = await findSignatureAnchors(pdf, { title, name: 'Nguyễn Văn An' });
+      expect(lineOf(anchors.name)).toBeCloseTo(420, 0);
+      expect(centreX(anchors.name)).toBeCloseTo(430, 0);
+      // "CHỦ TỊCH" alone is the one of "PHÓ CHỦ TỊCH", the nearest to the name.
+      expect(lineOf(anchors.title)).toBeCloseTo(316, 0);
+      expect(anchors.title.text).toBe(title.includes('/') ? 'KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH' : 'CHỦ TỊCH');
+      const rect = personalRectBetween(anchors.title.view, anchors.name.view, { width: 150, height: 70 });
+      expect(rect.x + rect.width / 2).toBeCloseTo(430, -1);
+    }
+  });
+
+  it('prefers the title in capitals: a body line "Chủ tịch" right above a body line naming the signer is not the block', async () => {
+    const first = 'Đề nghị Chủ tịch UBND các xã, thị trấn phối hợp với';
+    const second = 'đồng chí Nguyễn Văn An triển khai thực hiện./.';
+    const [t1, t2] = await span(first, 85, 'Chủ tịch');
+    const [n1, n2] = await span(second, 85, 'Nguyễn Văn An');
+    expect(n1 < t2 && n2 > t1).toBe(true); // the body's own pair is nearer than the block's
+    const pdf = await page([
+      { s: first, x: 85, y: 215 },
+      { s: second, x: 85, y: 232 },
+      ...block('Nguyễn Văn An'),
+    ]);
+    const anchors = await findSignatureAnchors(pdf, { title: 'CHỦ TỊCH', name: 'Nguyễn Văn An' });
+    expect(anchors.title.text).toBe('CHỦ TỊCH');
+    expect(lineOf(anchors.title)).toBeCloseTo(316, 0);
+    expect(lineOf(anchors.name)).toBeCloseTo(420, 0);
+
+    // With no title in capitals on the page, the nearest pair under the title is taken.
+    const lower = await page([
+      { s: 'Chủ tịch hội đồng đề nghị các thành viên có ý kiến', x: 380, y: 150 },
+      { s: 'Chủ tịch hội đồng', cx: 430, y: 300 },
+      { s: 'Nguyễn Văn An', cx: 430, y: 420 },
+    ]);
+    const nearest = await findSignatureAnchors(lower, { title: 'chủ tịch', name: 'Nguyễn Văn An' });
+    expect(lineOf(nearest.title)).toBeCloseTo(300, 0);
+  });
+
+  const geometries: PageGeometry[] = [
+    { cropBox: [0, 0, 595.28, 841.89] },
+    { cropBox: [25, 35, 25 + 841.89, 35 + 595.28], rotate: 90 },
+    { cropBox: [25, 35, 25 + 841.89, 35 + 595.28], rotate: 270 },
+  ];
+  for (const geometry of geometries) {
+    it(`takes "GIÁM ĐỐC" of the block's "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC", not of the body's "Giám đốc Sở Nội vụ …" (/Rotate ${geometry.rotate ?? 0})`, async () => {
+      const pdf = await letter(geometry);
+      const anchors = await findSignatureAnchors(pdf, { title: 'GIÁM ĐỐC', name: 'Nguyễn Văn An' });
+      const { height } = viewSize(geometry);
+      expect(anchors.title.text).toBe('GIÁM ĐỐC');
+      const baseline = height - 316; // "PHÓ GIÁM ĐỐC"
+      expect(anchors.title.view.y).toBeLessThan(baseline);
+      expect(anchors.title.view.y + anchors.title.view.height).toBeGreaterThan(baseline);
+      expect(centreX(anchors.title)).toBeGreaterThan(430);
+      expect(centreX(anchors.name)).toBeCloseTo(430, 0);
+      const rect = personalRectBetween(anchors.title.view, anchors.name.view, { width: 150, height: 70 });
+      expect(rect.x + rect.width / 2).toBeCloseTo(430, -1);
+    });
+  }
+
+  it('takes the column of the given name in a joint document (two titles and two names side by side)', async () => {
+    const pdf = await page([
+      { s: 'Kính gửi: Ủy ban nhân dân tỉnh Lào Cai.', x: 85, y: 180 },
+      ...block('Nguyễn Văn An', 150),
+      ...block('Trần Thị Bình', 430),
+    ]);
+    for (const title of ['KT. CHỦ TỊCH / PHÓ CHỦ TỊCH', 'CHỦ TỊCH']) {
+      const right = await findSignatureAnchors(pdf, { title, name: 'Trần Thị Bình' });
+      expect(centreX(right.name)).toBeCloseTo(430, 0);
+      expect(Math.abs(centreX(right.title) - 430)).toBeLessThan(20);
+      expect(lineOf(right.title)).toBeCloseTo(316, 0);
+      const left = await findSignatureAnchors(pdf, { title, name: 'Nguyễn Văn An' });
+      expect(centreX(left.name)).toBeCloseTo(150, 0);
+      expect(Math.abs(centreX(left.title) - 150)).toBeLessThan(20);
+      expect(lineOf(left.title)).toBeCloseTo(316, 0);
+    }
+  });
+
+  it('refuses an inverted pair with APPEARANCE_ANCHOR_PAIR_NOT_FOUND rather than returning it', async () => {
+    // The name asked for is only in the body, above the title; the block is signed by someone else.
+    const body = await page([
+      { s: 'Kính gửi: Chủ tịch UBND huyện, đồng chí Nguyễn Văn An.', x: 85, y: 180 },
+      ...block('Trần Thị Bình'),
+    ]);
+    const error = await findSignatureAnchors(body, {
+      title: 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH',
+      name: 'Nguyễn Văn An',
+    }).catch((e) => e);
+    expect(codeOf(error)).toBe('APPEARANCE_ANCHOR_PAIR_NOT_FOUND');
+    expect((error as AppearanceError).message).toContain('"Nguyễn Văn An"');
+    expect((error as AppearanceError).message).toContain('page 1');
+    expect((error as AppearanceError).messageVi).toContain('trang 1');
+
+    // The name above the title in the same column, and the name below but in the other column.
+    for (const lines of [
+      [
+        { s: 'Nguyễn Văn An', cx: 430, y: 300 },
+        { s: 'GIÁM ĐỐC', cx: 430, y: 420 },
+      ],
+      [
+        { s: 'GIÁM ĐỐC', cx: 150, y: 300 },
+        { s: 'Nguyễn Văn An', cx: 430, y: 420 },
+      ],
+    ]) {
+      const inverted = await findSignatureAnchors(await page(lines), {
+        title: 'GIÁM ĐỐC',
+        name: 'Nguyễn Văn An',
+      }).catch((e) => e);
+      expect(codeOf(inverted)).toBe('APPEARANCE_ANCHOR_PAIR_NOT_FOUND');
+    }
+  });
+});

@@ -7,6 +7,15 @@
  * Matching: NFC, lower case (Vietnamese rules), runs of white space as one space; a query with
  * `/` or a line break ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC") matches consecutive lines, each part in the
  * next line below, overlapping horizontally.
+ *
+ * Pairing: the title and the name may also occur in the body ("Kính gửi: Chủ tịch UBND huyện, đồng
+ * chí Nguyễn Văn An."), so every match of each is found on the page and the pair kept is one where
+ * the name lies below the title on the page as displayed (its top under the title's bottom) and
+ * overlaps it horizontally (Phụ lục I centres the name on the title; in a joint document's two
+ * columns, each name is under its own title). Among those: a title printed in capitals first (Phụ
+ * lục I prints the signer's title in capitals, the body writes "Chủ tịch"), then the nearest pair
+ * (the smallest gap: "PHÓ CHỦ TỊCH" rather than "KT. CHỦ TỊCH" for "CHỦ TỊCH"), then the lowest on
+ * the page (the signature block ends the letter).
  */
 import { AppearanceError } from './errors.js';
 import { type PageGeometry, userRectToView, type ViewRect } from './geometry.js';
@@ -23,7 +32,10 @@ export interface AnchorMatch {
 
 /** Options of {@link findSignatureAnchors}. */
 export interface FindAnchorsOptions {
-  /** The page, 1-based. Default: the last page. */
+  /**
+   * The page, 1-based. Default: the last page, where Nghị định 30 puts the signature block; only
+   * that page is searched (give `page` when an appendix follows the signature block).
+   */
   page?: number;
   /** The signer's title as printed, such as "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC". */
   title: string;
@@ -65,9 +77,12 @@ interface Line {
 }
 
 /**
- * Finds the title and the name on a page. Throws `APPEARANCE_TEXT_UNREADABLE` when the page has no
- * text layer or its text cannot be read as Unicode (legacy TCVN3/VNI fonts without ToUnicode), and
- * `APPEARANCE_ANCHOR_NOT_FOUND` when either is not there.
+ * Finds the title and the name of the signature block on a page (see the module's comment for the
+ * pair chosen when either occurs more than once). Throws `APPEARANCE_TEXT_UNREADABLE` when the page
+ * has no text layer or its text cannot be read as Unicode (legacy TCVN3/VNI fonts without
+ * ToUnicode), `APPEARANCE_ANCHOR_NOT_FOUND` when either is not there, and
+ * `APPEARANCE_ANCHOR_PAIR_NOT_FOUND` when both are but no match of the name lies below a match of
+ * the title, overlapping it horizontally.
  */
 export async function findSignatureAnchors(
   pdf: Uint8Array,
@@ -120,9 +135,21 @@ export async function findSignatureAnchors(
     }
     checkReadable(items);
     const lines = groupLines(items);
-    const title = find(lines, options.title, geometry);
-    const name = find(lines, options.name, geometry);
-    return { page: pageNumber, geometry, title, name };
+    const titles = findAll(lines, options.title, geometry);
+    if (titles.length === 0) throw notFound(options.title);
+    const names = findAll(lines, options.name, geometry);
+    if (names.length === 0) throw notFound(options.name);
+    const chosen = pair(titles, names);
+    if (!chosen) {
+      throw new AppearanceError(
+        'APPEARANCE_ANCHOR_PAIR_NOT_FOUND',
+        `"${options.name}" and "${options.title}" are on page ${pageNumber}, but the name is nowhere below the title, overlapping it horizontally`,
+        {
+          messageVi: `trang ${pageNumber} có "${options.name}" và "${options.title}", nhưng không có chỗ nào họ tên nằm dưới chức vụ và thẳng hàng với chức vụ theo chiều ngang`,
+        },
+      );
+    }
+    return { page: pageNumber, geometry, title: chosen.title, name: chosen.name };
   } finally {
     await task.destroy();
   }
@@ -212,7 +239,58 @@ function push(g: Glyphs, folded: string, raw: string, item: number, offset: numb
 
 const fold = (s: string): string => s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/gu, ' ').trim();
 
-function find(lines: Line[], query: string, geometry: PageGeometry): AnchorMatch {
+const notFound = (query: string): AppearanceError =>
+  new AppearanceError('APPEARANCE_ANCHOR_NOT_FOUND', `"${query}" was not found on the page`, {
+    messageVi: `không tìm thấy "${query}" trên trang`,
+  });
+
+/** Letters, some upper case and none lower case: "KT. CHỦ TỊCH", not "Chủ tịch". */
+const inCapitals = (text: string): boolean => /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
+
+/** Gaps closer than this (points) are the same gap: the lowest pair is then taken. */
+const SAME_GAP = 0.5;
+
+/**
+ * The signature block's title and name among every match of each: the name below the title (its
+ * top under the title's bottom, as displayed) and overlapping it horizontally; a title in capitals
+ * first, then the smallest gap, then the lowest name. `undefined` when no pair is so placed.
+ */
+function pair(
+  titles: readonly AnchorMatch[],
+  names: readonly AnchorMatch[],
+): { title: AnchorMatch; name: AnchorMatch } | undefined {
+  let best: Pair | undefined;
+  for (const title of titles) {
+    const t = title.view;
+    const capitals = inCapitals(title.text);
+    for (const name of names) {
+      const n = name.view;
+      const gap = t.y - (n.y + n.height); // view space: y grows upwards
+      if (!(gap > 0)) continue;
+      if (!(n.x < t.x + t.width && n.x + n.width > t.x)) continue;
+      const candidate = { title, name, capitals, gap };
+      if (!best || preferred(candidate, best)) best = candidate;
+    }
+  }
+  return best && { title: best.title, name: best.name };
+}
+
+interface Pair {
+  title: AnchorMatch;
+  name: AnchorMatch;
+  capitals: boolean;
+  gap: number;
+}
+
+function preferred(a: Pair, b: Pair): boolean {
+  if (a.capitals !== b.capitals) return a.capitals;
+  if (Math.abs(a.gap - b.gap) > SAME_GAP) return a.gap < b.gap;
+  return a.name.view.y < b.name.view.y;
+}
+
+/** Every match of `query` on the page, from the top; a multi-line query starts once per first line's match. */
+function findAll(lines: Line[], query: string, geometry: PageGeometry): AnchorMatch[] {
+  const found: AnchorMatch[] = [];
   const parts = query
     .split(/[/\n]/u)
     .map(fold)
@@ -265,12 +343,10 @@ function find(lines: Line[], query: string, geometry: PageGeometry): AnchorMatch
       const text = matched
         .map((m) => m.line.glyphs.raw.slice(m.start, m.start + m.length).join(''))
         .join('\n');
-      return { text, rect, view: userRectToView(geometry, rect) };
+      found.push({ text, rect, view: userRectToView(geometry, rect) });
     }
   }
-  throw new AppearanceError('APPEARANCE_ANCHOR_NOT_FOUND', `"${query}" was not found on the page`, {
-    messageVi: `không tìm thấy "${query}" trên trang`,
-  });
+  return found;
 }
 
 function indexOf(line: Line, part: string): number[] {

@@ -23,7 +23,9 @@ export type AppearanceErrorCode =
   /** The page's text cannot be read (no text layer, or legacy TCVN3/VNI fonts without ToUnicode). */
   | 'APPEARANCE_TEXT_UNREADABLE'
   /** The anchor text was not found on the page. */
-  | 'APPEARANCE_ANCHOR_NOT_FOUND';
+  | 'APPEARANCE_ANCHOR_NOT_FOUND'
+  /** The title and the name are on the page, but the name is nowhere below the title, overlapping it horizontally. */
+  | 'APPEARANCE_ANCHOR_PAIR_NOT_FOUND';
 
 /** Misuse of the appearance builders or input they cannot use. */
 export class AppearanceError extends KysoError {
