@@ -12,6 +12,7 @@ import { corpusPdfs } from './support/corpus.js';
 const OWN_SAMPLES: Record<string, string> = {
   'lock-read-only': 'false-alarms.test.ts',
   'unsigned-signature-field': 'attacks.test.ts',
+  'reserved-signature-field': 'reserved-fields.test.ts',
   'object-deleted': 'hardening.test.ts',
   'revision-chain': 'hardening.test.ts',
   'damaged-file': 'hardening.test.ts',

@@ -209,6 +209,8 @@ describe('fields reserved by a certified personal signature', () => {
         AP: pdfDict({ N: at.form(' \n') }),
       });
     });
-    expect((await personalAfter(pdf)).modifiedAfter).toBe('allowed');
+    const after = await personalAfter(pdf);
+    expect(after.modifiedAfter).toBe('allowed');
+    expect(after.why).toContain('(rule: reserved-signature-field)');
   });
 });

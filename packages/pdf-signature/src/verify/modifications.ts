@@ -65,6 +65,8 @@ export type ModificationRule =
   | 'appearance-replaced'
   /** A signature field that shows something without a signature (Sneaky Signature). */
   | 'unsigned-signature-field'
+  /** An empty signature field that shows nothing, reserved for a later signer. */
+  | 'reserved-signature-field'
   /** A number the signed revision referred to, defined only later (a reference redirect). */
   | 'reference-redirect'
   /** An object of the signed revision deleted. */
@@ -100,6 +102,7 @@ export const MODIFICATION_RULES: readonly ModificationRule[] = [
   'producer-stamp',
   'appearance-replaced',
   'unsigned-signature-field',
+  'reserved-signature-field',
   'reference-redirect',
   'object-deleted',
   'form-structure',
@@ -908,11 +911,18 @@ function analyse(
   if (changed.size === 0 && freed.size === 0) return reportOf('none', []);
   // What the update added that needs no permission, named by rule.
   const added = new Set(kinds.values());
-  if (added.has('signature') || added.has('signature-field'))
+  const newFields = [...kinds].filter(([n, kind]) => kind === 'signature-field' && !before.has(n));
+  if (added.has('signature') || newFields.some(([n]) => signedNow(n)))
     permit(
       'later-signature',
       'a later signature or document timestamp was added',
       'một chữ ký số hoặc dấu thời gian văn bản được thêm vào sau',
+    );
+  if (newFields.some(([n]) => !signedNow(n)))
+    permit(
+      'reserved-signature-field',
+      'an empty signature field that shows nothing was added for a later signer',
+      'một trường chữ ký trống, không hiển thị gì, được thêm vào cho người ký sau',
     );
   if (added.has('dss'))
     permit(
