@@ -36,7 +36,8 @@ Cách dùng / Usage:
         [--anchor-title "GIÁM ĐỐC" --anchor-name "Nguyễn Văn An"] [--copy-form "Sao y"] [--agency "…"]
         [--doc-number "123/UBND-VP" --number-at <page,x,y>] [--doc-date 2026-12-01 --date-at <page,x,y>]
         [--stamp-at <x,y>] [--basis personal-signature|agency-copy|digitised-incoming]
-        [--reserve-seal-mm 36 [--reserve-number <page,x,y,w,h>] [--reserve-date <page,x,y,w,h>]]]
+        [--reserve-seal-mm 36 [--reserve-number <page,x,y,w,h>] [--reserve-date <page,x,y,w,h>]]
+        [--lock] [--pdf-a1 yes|no]]
                                                ký số PDF (kiểm tra người ký trước, NĐ 68/2024 Đ29); --kind: chữ ký
                                                hiển thị theo NĐ 30/2020 Phụ lục I / sign a PDF; --kind: the visible
                                                signatures of Decree 30/2020 Annex I

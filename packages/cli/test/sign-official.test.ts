@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { parseCertificate, parseCrlDer } from '@kyso/core';
@@ -303,6 +303,201 @@ describe('kyso sign --kind', () => {
     expect(code).not.toBe(0);
     expect(c.err()).toContain('OFFICIAL_PERSONAL_SIGNATURE_REQUIRED');
     expect(c.err()).toContain('Điều 32 khoản 2');
+  });
+
+  it("prints the appearance's warnings (no transparency, not blue) in the chosen language", async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const opaque = join(dir, `opaque-${counter}.png`);
+    writeFileSync(
+      opaque,
+      png(120, 60, (x) => (x % 10 < 5 ? [0, 0, 0, 255] : [255, 255, 255, 255])),
+    );
+    for (const [lang, expected] of [
+      ['en', ['Warning: the image has no transparent background', "Warning: the image's colour"]],
+      ['vi', ['Cảnh báo: ảnh không có nền trong suốt', 'Cảnh báo: màu của ảnh']],
+    ] as const) {
+      const c = capture({});
+      const code = await runCli(
+        [
+          'sign',
+          input,
+          '-o',
+          join(dir, `opaque-${lang}-${counter}.pdf`),
+          ...key('personal'),
+          ...trust(),
+          '--kind',
+          'personal',
+          '--image',
+          opaque,
+          '--page',
+          '1',
+          '--rect',
+          '340,200,180,72',
+          '--lang',
+          lang,
+        ],
+        c.io,
+      );
+      expect(c.err()).toBe('');
+      expect(code).toBe(0);
+      for (const line of expected) expect(c.out()).toContain(line);
+      expect(c.out()).toContain('N30-PL1-1');
+    }
+  });
+
+  it('refuses --certify 1 with --kind personal, citing Điều 32 khoản 2', async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const output = join(dir, `certified-1-${counter}.pdf`);
+    const c = capture({});
+    const code = await runCli(
+      [
+        'sign',
+        input,
+        '-o',
+        output,
+        ...key('personal'),
+        ...trust(),
+        '--kind',
+        'personal',
+        '--image',
+        join(dir, 'sig.png'),
+        '--page',
+        '1',
+        '--rect',
+        '340,200,180,72',
+        '--certify',
+        '1',
+        '--reserve-seal-mm',
+        '36',
+      ],
+      c.io,
+    );
+    expect(code).not.toBe(0);
+    expect(c.err()).toContain('OFFICIAL_DOCMDP_NO_CHANGES');
+    expect(c.err()).toContain('Điều 32 khoản 2');
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('refuses --reserve-* with another kind than personal, and --lock on a personal signature without reserved fields, in both languages', async () => {
+    const base = ['sign', 'x.pdf', '-o', 'y.pdf', '--key', 'k'];
+    const c1 = capture({});
+    expect(await runCli([...base, '--kind', 'organisation', '--reserve-seal-mm', '36'], c1.io)).toBe(2);
+    expect(c1.err()).toContain('--reserve-seal-mm goes with --kind personal');
+    expect(c1.err()).toContain('--reserve-seal-mm chỉ dùng với --kind personal');
+    const c2 = capture({});
+    expect(await runCli([...base, '--kind', 'copy', '--reserve-date', '1,1,1,1,1'], c2.io)).toBe(2);
+    expect(c2.err()).toContain('--reserve-date goes with --kind personal');
+    const c3 = capture({});
+    expect(await runCli([...base, '--kind', 'personal', '--lock'], c3.io)).toBe(2);
+    expect(c3.err()).toContain('--lock with --kind personal needs --reserve-seal-mm');
+    expect(c3.err()).toContain('--lock với --kind personal cần --reserve-seal-mm');
+  });
+
+  it("--lock: reserved with the personal signature, applied by the agency's last signature", async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const personal = join(dir, `personal-${counter}.pdf`);
+    const c1 = capture({});
+    const code1 = await runCli(
+      [
+        'sign',
+        input,
+        '-o',
+        personal,
+        ...key('personal'),
+        ...trust(),
+        '--kind',
+        'personal',
+        '--image',
+        join(dir, 'sig.png'),
+        '--page',
+        '1',
+        '--rect',
+        '340,200,180,72',
+        '--certify',
+        '2',
+        '--reserve-seal-mm',
+        '36',
+        '--reserve-number',
+        '1,100,700,120,18',
+        '--lock',
+      ],
+      c1.io,
+    );
+    expect(c1.err()).toBe('');
+    expect(code1).toBe(0);
+    const issued = join(dir, `issued-${counter}.pdf`);
+    const c2 = capture({});
+    const code2 = await runCli(
+      [
+        'sign',
+        personal,
+        '-o',
+        issued,
+        ...key('organisation'),
+        ...trust(),
+        '--kind',
+        'organisation',
+        '--seal',
+        join(dir, 'seal.png'),
+        '--seal-mm',
+        '36',
+        '--doc-number',
+        '123/UBND-VP',
+        '--lock',
+      ],
+      c2.io,
+    );
+    expect(c2.err()).toBe('');
+    expect(code2).toBe(0);
+    expect(await pdfsig(issued)).toEqual(Array(3).fill('Signature is Valid.'));
+    const latin = readFileSync(issued).toString('latin1');
+    expect(latin.split('/TransformMethod /FieldMDP').length - 1).toBe(1);
+    expect(latin).toContain('/Lock <<');
+  });
+
+  it('--pdf-a1 yes draws the images as stencil masks (no /SMask); a wrong value is a usage error', async () => {
+    counter += 1;
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const sign = (output: string, extra: string[]) =>
+      runCli(
+        [
+          'sign',
+          input,
+          '-o',
+          output,
+          ...key('personal'),
+          ...trust(),
+          '--kind',
+          'personal',
+          '--image',
+          join(dir, 'sig.png'),
+          '--page',
+          '1',
+          '--rect',
+          '340,200,180,72',
+          ...extra,
+        ],
+        capture({}).io,
+      );
+    const stencil = join(dir, `pdfa1-${counter}.pdf`);
+    expect(await sign(stencil, ['--pdf-a1', 'yes'])).toBe(0);
+    expect(readFileSync(stencil).toString('latin1')).not.toContain('/SMask');
+    expect(await pdfsig(stencil)).toEqual(['Signature is Valid.']);
+    const soft = join(dir, `soft-${counter}.pdf`);
+    expect(await sign(soft, [])).toBe(0);
+    expect(readFileSync(soft).toString('latin1')).toContain('/SMask');
+    const c = capture({});
+    const base = ['sign', 'x.pdf', '-o', 'y.pdf', '--key', 'k'];
+    expect(await runCli([...base, '--kind', 'personal', '--pdf-a1', 'maybe'], c.io)).toBe(2);
+    expect(c.err()).toContain('--pdf-a1 takes yes or no');
+    expect(c.err()).toContain('--pdf-a1 nhận yes hoặc no');
   });
 
   it('refuses an unknown kind in both languages', async () => {

@@ -77,7 +77,9 @@ export type PdfErrorCode =
   /** A personal signature with an organisation's certificate, or the agency's with a person's. */
   | 'OFFICIAL_CERTIFICATE_KIND'
   /** A DocMDP certification where the agency's later fields do not exist (yet). */
-  | 'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS';
+  | 'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS'
+  /** A personal signature certifying with no changes permitted (DocMDP /P 1): the agency could never sign after it. */
+  | 'OFFICIAL_DOCMDP_NO_CHANGES';
 
 /**
  * A PDF kyso cannot read, or cannot sign as asked (codes `PDF_SIGN_…`, refused before anything is

@@ -105,6 +105,7 @@ export { MemorySource } from './reader/source.js';
 export type {
   CompletePdfSignatureOptions,
   LevelOptions,
+  SigningWarning,
   SignPdfResult,
   TimestampAuthorityConfig,
 } from './sign/complete.js';

@@ -19,7 +19,7 @@ import {
   type TestPki,
 } from '@kyso/testkit';
 import fontkit from '@pdf-lib/fontkit';
-import { degrees, PDFDocument } from 'pdf-lib';
+import { degrees, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addEmptySignatureField,
@@ -27,6 +27,7 @@ import {
   formatDocumentDate,
   formatSigningTime,
   mmToPt,
+  personalSignatureAppearance,
   prepareAgencySignature,
   preparePersonalSignature,
   type SignerValidationOptions,
@@ -776,5 +777,528 @@ describe('signPersonal then signAgency', () => {
     expect(formatDocumentDate('2026-02-15')).toBe('ngày 15 tháng 02 năm 2026');
     expect(formatDocumentDate('2026-03-09')).toBe('ngày 09 tháng 3 năm 2026');
     expect(() => formatDocumentDate('2026-02-30')).toThrow();
+  });
+});
+
+/** The error a promise is refused with (a KysoError: code, message, messageVi). */
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKysoError(error)) return error;
+    throw error;
+  }
+  throw new Error('not refused');
+}
+
+/** A signer that counts its signatures: a refusal before the first leaves it at 0. */
+function counting(leaf: IssuedCertificate): Signer & { calls: number } {
+  const inner = signerOf(leaf);
+  const counted = {
+    certificate: inner.certificate,
+    chain: inner.chain,
+    algorithm: inner.algorithm,
+    calls: 0,
+    sign: (data: Uint8Array) => {
+      counted.calls += 1;
+      return inner.sign(data);
+    },
+  };
+  return counted;
+}
+
+/** The letter with an empty signature field made by another tool (pdf-lib): no /P, optionally /MK /R. */
+async function withForeignField(
+  name: string,
+  rect: { x: number; y: number; width: number; height: number },
+  extra: { rotate?: number } = {},
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(await letter());
+  const widget = doc.context.register(
+    doc.context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Sig',
+      T: PDFString.of(name),
+      F: 4,
+      Rect: [rect.x, rect.y, rect.x + rect.width, rect.y + rect.height],
+      ...(extra.rotate !== undefined ? { MK: { R: extra.rotate } } : {}),
+    }),
+  );
+  doc.getPage(0).node.addAnnot(widget);
+  doc.catalog.set(PDFName.of('AcroForm'), doc.context.register(doc.context.obj({ Fields: [widget] })));
+  return doc.save({ useObjectStreams: false });
+}
+
+/** The letter claiming PDF/A-1b in its XMP: `pdfaid:part` as an element or as an attribute. */
+async function pdfA1Letter(form: 'element' | 'attribute'): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(await letter());
+  const id =
+    form === 'element'
+      ? '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>'
+      : '<rdf:Description rdf:about="" xmlns:a="http://www.aiim.org/pdfa/ns/id/" a:part="1" a:conformance="B"/>';
+  const xmp = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${id}</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  const metadata = doc.context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(metadata));
+  const intent = doc.context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+  });
+  doc.catalog.set(PDFName.of('OutputIntents'), doc.context.obj([doc.context.register(intent)]));
+  return doc.save({ useObjectStreams: false });
+}
+
+const squarePng = encodePng(signatureImage(200, 200));
+const wideRect = { x: 340, y: H - 400, width: 180, height: 70 };
+const centreY = (b: { y1: number; y2: number }) => (b.y1 + b.y2) / 2;
+const third = (b: { x1: number; x2: number }) => b.x1 + (b.x2 - b.x1) / 3;
+
+describe('review fixes of the official flow', () => {
+  it('places the seal over the left third of the signature IMAGE, not of its rectangle (square image, wide rectangle)', async () => {
+    const personal = await signPersonal(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: squarePng,
+      placement: { page: 1, rect: wideRect },
+    });
+    const blue = pixelBox(render(save(personal.bytes, 'square-personal.pdf')), isBlue);
+    // The 200×200 image is drawn 70×70, centred in the 180×70 rectangle.
+    expect(blue.x2 - blue.x1).toBeLessThan(75);
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    expect(sealed.warnings.map((w) => w.code)).not.toContain('APPEARANCE_PERSONAL_IMAGE_NOT_FOUND');
+    const file = save(sealed.bytes, 'square-sealed.pdf');
+    expect(await pdfsig(sealed.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(qpdfCheck(file).status).toBe(0);
+    expect((await verifyPdf(sealed.bytes, check)).indication).toBe('TOTAL_PASSED');
+    const red = pixelBox(render(file), isRed);
+    expect(Math.abs(red.x2 - red.x1 - mmToPt(20))).toBeLessThan(3);
+    expect(Math.abs(red.x2 - third(blue))).toBeLessThan(3);
+    expect(Math.abs(centreY(red) - centreY(blue))).toBeLessThan(3);
+  });
+
+  it('reserves the seal square over the left third of the signature IMAGE (square image, wide rectangle)', async () => {
+    const personal = await signPersonal(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      image: squarePng,
+      placement: { page: 1, rect: wideRect },
+      agencyFields: { sealMm: 20 },
+    });
+    const blue = pixelBox(render(save(personal.bytes, 'square-reserved.pdf')), isBlue);
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    expect(sealed.fieldName).toBe('CoQuan');
+    const file = save(sealed.bytes, 'square-reserved-sealed.pdf');
+    expect(await pdfsig(sealed.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(qpdfCheck(file).status).toBe(0);
+    const red = pixelBox(render(file), isRed);
+    expect(Math.abs(red.x2 - third(blue))).toBeLessThan(3);
+    expect(Math.abs(centreY(red) - centreY(blue))).toBeLessThan(3);
+  });
+
+  it('finds the image in a personal widget another tool made (no /P, the image in a nested form)', async () => {
+    const pdf = await withForeignField('LanhDao', wideRect);
+    const personal = await signPdf(pdf, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      fieldName: 'LanhDao',
+      fieldAppearance: {
+        appearance: personalSignatureAppearance({ image: squarePng, width: 180, height: 70 }),
+      },
+    });
+    expect(Buffer.from(personal.bytes).toString('latin1')).not.toMatch(/\/FT \/Sig[^>]*\/P \d+ 0 R/);
+    const blue = pixelBox(render(save(personal.bytes, 'foreign-personal.pdf')), isBlue);
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    expect(await pdfsig(sealed.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    const red = pixelBox(render(save(sealed.bytes, 'foreign-sealed.pdf')), isRed);
+    expect(Math.abs(red.x2 - third(blue))).toBeLessThan(3);
+    expect(Math.abs(centreY(red) - centreY(blue))).toBeLessThan(3);
+  });
+
+  it('places the seal over the widget, with a warning, when its appearance shows no image', async () => {
+    const personal = await signPdf(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      visible: { page: 1, rect: wideRect },
+    });
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    const warning = sealed.warnings.find((w) => w.code === 'APPEARANCE_PERSONAL_IMAGE_NOT_FOUND');
+    expect(warning?.en).toContain('N30-PL1-2');
+    expect(warning?.vi).toContain('N30-PL1-2');
+    const red = pixelBox(render(save(sealed.bytes, 'box-sealed.pdf')), isRed);
+    expect(Math.abs(red.x2 - (wideRect.x + wideRect.width / 3))).toBeLessThan(3);
+    expect(Math.abs(centreY(red) - (H - wideRect.y - wideRect.height / 2))).toBeLessThan(3);
+  });
+
+  it("returns the appearance's warnings (opaque, not blue, not red) from one call and from both steps; nothing is refused", async () => {
+    const opaqueBlack = encodePng(signatureImage(400, 150, [0, 0, 0], true), { opaque: true });
+    const codes = (ws: readonly { code?: string }[]) => ws.map((w) => w.code);
+    const personal = await signPersonal(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: opaqueBlack,
+      placement: { page: 1, rect: wideRect },
+    });
+    expect(codes(personal.warnings)).toEqual(
+      expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
+    );
+    for (const w of personal.warnings.filter((x) => x.code)) {
+      expect(w.en).toContain('N30-PL1-1');
+      expect(w.vi).toContain('N30-PL1-1');
+    }
+    expect(await pdfsig(personal.bytes)).toEqual(['Signature is Valid.']);
+
+    const stateKey = new Uint8Array(32).fill(5);
+    const chain = [pki.subCa.certificate.der];
+    const prepared = await preparePersonalSignature(await letter(), {
+      certificate: pki.leaves.personal.der,
+      chain,
+      stateKey,
+      validation,
+      image: opaqueBlack,
+      placement: { page: 1, rect: wideRect },
+    });
+    expect(codes(prepared.warnings)).toEqual(
+      expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
+    );
+    const completed = await completePdfSignature(
+      prepared.preparedBytes,
+      prepared.state,
+      await signerOf(pki.leaves.personal).sign(prepared.toBeSigned.signedAttributes),
+      { stateKey, certificate: pki.leaves.personal.der, chain, validation },
+    );
+    expect(codes(completed.warnings)).toEqual(
+      expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
+    );
+
+    // The seal's warnings survive the number's signature that follows it.
+    const opaqueSeal = encodePng(sealImage(300, [0, 0, 0]), { opaque: true });
+    const issued = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: {
+        kind: 'seal',
+        seal: opaqueSeal,
+        sealMm: 20,
+        font: loadDefaultFont(),
+        documentNumber: { text: '123/UBND-VP', page: 1, at: { x: 102, y: H - 113 } },
+      },
+    });
+    const sealWarnings = issued.warnings.filter((w) => w.en.includes('N30-PL1-2'));
+    expect(codes(sealWarnings)).toEqual(
+      expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
+    );
+    expect(await pdfsig(issued.bytes)).toEqual(Array(3).fill('Signature is Valid.'));
+  });
+
+  it('refuses certify: 1 on the personal signature, before signing: the agency could never sign after it', async () => {
+    const signer = counting(pki.leaves.personal);
+    const options = {
+      validation,
+      certify: 1 as const,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+      agencyFields: { sealMm: 36 },
+    };
+    expect(await codeOf(signPersonal(await letter(), { ...options, signer }))).toBe(
+      'OFFICIAL_DOCMDP_NO_CHANGES',
+    );
+    expect(signer.calls).toBe(0);
+    const error = await refusal(
+      preparePersonalSignature(await letter(), {
+        ...options,
+        certificate: pki.leaves.personal.der,
+        stateKey: new Uint8Array(32).fill(1),
+      }),
+    );
+    expect(error.code).toBe('OFFICIAL_DOCMDP_NO_CHANGES');
+    expect(error.message).toContain('Điều 32 khoản 2');
+    expect(error.messageVi).toContain('Điều 32 khoản 2');
+  });
+
+  it('keeps a PDF/A-1 letter free of soft masks in both flows, read from its XMP; pdfA1 overrides', async () => {
+    const pdf = await pdfA1Letter('element');
+    const personal = await signPersonal(pdf, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+    });
+    const issued = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: {
+        kind: 'seal',
+        seal: sealPng,
+        sealMm: 36,
+        font: loadDefaultFont(),
+        documentNumber: { text: '123/UBND-VP', page: 1, at: { x: 102, y: H - 113 } },
+      },
+    });
+    const latin = Buffer.from(issued.bytes).toString('latin1');
+    expect(latin).not.toContain('/SMask');
+    expect(latin).toContain('/ImageMask true');
+    expect(await pdfsig(issued.bytes)).toEqual(Array(3).fill('Signature is Valid.'));
+    const file = save(issued.bytes, 'pdfa1-issued.pdf');
+    expect(qpdfCheck(file).status).toBe(0);
+    expect((await verifyPdf(issued.bytes, check)).indication).toBe('TOTAL_PASSED');
+    const img = render(file);
+    expect(pixelBox(img, isBlue).count).toBeGreaterThan(300);
+    expect(pixelBox(img, isRed).count).toBeGreaterThan(300);
+
+    // The claim as an attribute, under another prefix, is read too; an explicit pdfA1 overrides it.
+    const attribute = await pdfA1Letter('attribute');
+    const personalA = await signPersonal(attribute, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+    });
+    expect(Buffer.from(personalA.bytes).toString('latin1')).not.toContain('/SMask');
+    const overridden = await signPersonal(attribute, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      pdfA1: false,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+    });
+    expect(Buffer.from(overridden.bytes).toString('latin1')).toContain('/SMask');
+    const sealedA = await signAgency(personalA.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+    });
+    expect(Buffer.from(sealedA.bytes).toString('latin1')).not.toContain('/SMask');
+  });
+
+  it('checks every step of signAgency before the first signature: an invalid date, a number too wide for its box, a date with no field on a certified document', async () => {
+    const seal = { kind: 'seal' as const, seal: sealPng, sealMm: 36, font: loadDefaultFont() };
+    const number = { text: '123/UBND-VP', page: 1, at: { x: 102, y: H - 113 } };
+    // An invalid date after the seal and the number.
+    const { result: personal } = await personallySigned();
+    const a = counting(pki.leaves.organisation);
+    expect(
+      await codeOf(
+        signAgency(personal.bytes, {
+          signer: a,
+          validation,
+          personalCheck: check,
+          appearance: {
+            ...seal,
+            documentNumber: number,
+            documentDate: { date: '2026-02-30', page: 1, at: { x: 378, y: H - 113 } },
+          },
+        }),
+      ),
+    ).toBe('PDF_SIGN_INVALID_OPTION');
+    expect(a.calls).toBe(0);
+
+    // A number wider than the box the personal signature reserved for it.
+    const narrow = await signPersonal(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+      agencyFields: { sealMm: 36, number: { page: 1, rect: { x: 102, y: H - 117, width: 30, height: 18 } } },
+    });
+    const b = counting(pki.leaves.organisation);
+    expect(
+      await codeOf(
+        signAgency(narrow.bytes, {
+          signer: b,
+          validation,
+          personalCheck: check,
+          appearance: { ...seal, documentNumber: { text: '123/UBND-VP' } },
+        }),
+      ),
+    ).toBe('APPEARANCE_DOES_NOT_FIT');
+    expect(b.calls).toBe(0);
+
+    // A certified document with the seal's and the number's fields reserved, but not the date's.
+    const certified = await signPersonal(await letter(), {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+      agencyFields: { sealMm: 36, number: { page: 1, rect: { x: 102, y: H - 117, width: 140, height: 18 } } },
+    });
+    const c = counting(pki.leaves.organisation);
+    expect(
+      await codeOf(
+        signAgency(certified.bytes, {
+          signer: c,
+          validation,
+          personalCheck: check,
+          appearance: {
+            ...seal,
+            documentNumber: { text: '123/UBND-VP' },
+            documentDate: { date: '2026-12-01', page: 1, at: { x: 378, y: H - 113 } },
+          },
+        }),
+      ),
+    ).toBe('OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS');
+    expect(c.calls).toBe(0);
+  });
+
+  it("accepts a lock on a reserved field only when it is the field's own, and refuses any other before signing", async () => {
+    const reserve = async (lock?: { action: 'All' }) =>
+      signPersonal(await letter(), {
+        signer: signerOf(pki.leaves.personal),
+        validation,
+        certify: 2,
+        image: signaturePng,
+        placement: { page: 1, rect: wideRect },
+        agencyFields: {
+          sealMm: 36,
+          number: { page: 1, rect: { x: 102, y: H - 117, width: 140, height: 18 } },
+          ...(lock ? { lock } : {}),
+        },
+      });
+    const appearance = {
+      kind: 'seal' as const,
+      seal: sealPng,
+      sealMm: 36,
+      font: loadDefaultFont(),
+      documentNumber: { text: '123/UBND-VP' },
+    };
+    const locked = await reserve({ action: 'All' });
+    const other = counting(pki.leaves.organisation);
+    const mismatch = await refusal(
+      signAgency(locked.bytes, {
+        signer: other,
+        validation,
+        personalCheck: check,
+        lock: { action: 'Include', fields: ['CoQuan'] },
+        appearance,
+      }),
+    );
+    expect(mismatch.code).toBe('PDF_SIGN_INVALID_OPTION');
+    expect(mismatch.message).toContain('agencyFields.lock');
+    expect(mismatch.messageVi).toContain('agencyFields.lock');
+    expect(other.calls).toBe(0);
+
+    const same = counting(pki.leaves.organisation);
+    const issued = await signAgency(locked.bytes, {
+      signer: same,
+      validation,
+      personalCheck: check,
+      lock: { action: 'All' },
+      appearance,
+    });
+    expect(same.calls).toBe(2);
+    expect(await pdfsig(issued.bytes)).toEqual(Array(3).fill('Signature is Valid.'));
+    const latin = Buffer.from(issued.bytes).toString('latin1');
+    expect(latin.split('/TransformMethod /FieldMDP').length - 1).toBe(1);
+
+    // Reserved without a lock: a lock now cannot be applied, and is refused before the seal is signed.
+    const unlocked = await reserve();
+    const late = counting(pki.leaves.organisation);
+    expect(
+      await codeOf(
+        signAgency(unlocked.bytes, {
+          signer: late,
+          validation,
+          personalCheck: check,
+          lock: { action: 'All' },
+          appearance,
+        }),
+      ),
+    ).toBe('PDF_SIGN_INVALID_OPTION');
+    expect(late.calls).toBe(0);
+  });
+
+  it('leaves an unrelated empty field named CoQuan alone, and fills it when the caller names it', async () => {
+    const unrelated = { x: 60, y: H - 300, width: 120, height: 120 };
+    const pdf = addEmptySignatureField(await letter(), {
+      fieldName: 'CoQuan',
+      visible: { page: 1, rect: unrelated },
+    });
+    const personal = await signPersonal(pdf, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: wideRect },
+    });
+    const blue = pixelBox(render(save(personal.bytes, 'coquan-personal.pdf')), isBlue);
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    expect(sealed.fieldName).not.toBe('CoQuan');
+    const red = pixelBox(render(save(sealed.bytes, 'coquan-sealed.pdf')), isRed);
+    expect(Math.abs(red.x2 - third(blue))).toBeLessThan(3);
+    const report = await verifyPdf(sealed.bytes, check);
+    expect(report.signatures.map((s) => s.fieldName)).not.toContain('CoQuan');
+
+    const named = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      fieldName: 'CoQuan',
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 20 },
+    });
+    expect(named.fieldName).toBe('CoQuan');
+    const inField = pixelBox(render(save(named.bytes, 'coquan-named.pdf')), isRed);
+    expect(inField.x1).toBeGreaterThanOrEqual(unrelated.x - 1);
+    expect(inField.x2).toBeLessThanOrEqual(unrelated.x + unrelated.width + 1);
+  });
+
+  it('refuses personalCheck.at: the personal signature is checked now', async () => {
+    const { result } = await personallySigned();
+    const signer = counting(pki.leaves.organisation);
+    const error = await refusal(
+      signAgency(result.bytes, {
+        signer,
+        validation,
+        personalCheck: { ...check, at: new Date('2026-12-01T00:00:00Z') },
+        appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+      }),
+    );
+    expect(error.code).toBe('PDF_SIGN_INVALID_OPTION');
+    expect(error.message).toContain('personalCheck.at');
+    expect(signer.calls).toBe(0);
+  });
+
+  it('refuses fieldAppearance in a widget rotated by its /MK /R, which would turn it twice', async () => {
+    const turned = await withForeignField('Xoay', wideRect, { rotate: 90 });
+    const error2 = await refusal(
+      signPdf(turned, {
+        signer: signerOf(pki.leaves.personal),
+        validation,
+        fieldName: 'Xoay',
+        fieldAppearance: {
+          appearance: personalSignatureAppearance({ image: signaturePng, width: 70, height: 70 }),
+        },
+      }),
+    );
+    expect(error2.code).toBe('PDF_SIGN_INVALID_OPTION');
+    expect(error2.message).toContain('/MK /R 90');
   });
 });

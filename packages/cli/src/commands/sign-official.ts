@@ -38,6 +38,8 @@ export const OFFICIAL_OPTIONS = {
   'reserve-seal-mm': { type: 'string' },
   'reserve-number': { type: 'string' },
   'reserve-date': { type: 'string' },
+  lock: { type: 'boolean' },
+  'pdf-a1': { type: 'string' },
 } as const;
 
 /** The values of {@link OFFICIAL_OPTIONS} (and the field options it reads). */
@@ -59,6 +61,8 @@ export interface OfficialValues {
   'reserve-seal-mm'?: string | undefined;
   'reserve-number'?: string | undefined;
   'reserve-date'?: string | undefined;
+  lock?: boolean | undefined;
+  'pdf-a1'?: string | undefined;
   page?: string | undefined;
   rect?: string | undefined;
 }
@@ -108,7 +112,13 @@ function pageNumber(page: number, flag: string): number {
   return page;
 }
 
-/** The agency fields `--reserve-*` ask the personal signature to create. */
+/** The FieldMDP lock `--lock` asks for: every field (Action All). */
+const LOCK_ALL = { action: 'All' } as const;
+
+/**
+ * The agency fields `--reserve-*` ask the personal signature to create; `--lock` goes on the last
+ * of them, for the agency's last signature to apply.
+ */
 function agencyFieldsOf(values: OfficialValues): AgencyFieldsPlan | undefined {
   const { 'reserve-seal-mm': sealMm, 'reserve-number': number, 'reserve-date': date } = values;
   if (sealMm === undefined) {
@@ -117,13 +127,29 @@ function agencyFieldsOf(values: OfficialValues): AgencyFieldsPlan | undefined {
         '--reserve-number and --reserve-date need --reserve-seal-mm (the seal field is reserved first)',
         '--reserve-number và --reserve-date cần --reserve-seal-mm (trường con dấu được dành sẵn trước)',
       );
+    // On the personal signature itself, a lock would shut out the agency's signature that follows.
+    if (values.lock)
+      throw usage(
+        "--lock with --kind personal needs --reserve-seal-mm: the lock goes on the agency's last reserved field",
+        '--lock với --kind personal cần --reserve-seal-mm: khóa được đặt trên trường cuối cùng dành sẵn cho cơ quan',
+      );
     return undefined;
   }
   return {
     sealMm: numbers(sealMm, 1, '--reserve-seal-mm', 'mm')[0]!,
     ...(number !== undefined ? { number: boxOf(number, '--reserve-number') } : {}),
     ...(date !== undefined ? { date: boxOf(date, '--reserve-date') } : {}),
+    ...(values.lock ? { lock: LOCK_ALL } : {}),
   };
+}
+
+/** `--pdf-a1 yes|no`, or undefined: the document's own XMP claim decides. */
+function pdfA1Of(values: OfficialValues): { pdfA1?: boolean } {
+  const v = values['pdf-a1'];
+  if (v === undefined) return {};
+  if (v !== 'yes' && v !== 'no')
+    throw usage(`--pdf-a1 takes yes or no, not "${v}"`, `--pdf-a1 nhận yes hoặc no, không phải "${v}"`);
+  return { pdfA1: v === 'yes' };
 }
 
 function file(path: string | undefined, flag: string): Uint8Array {
@@ -143,6 +169,26 @@ export function officialKindOf(values: OfficialValues): (typeof KINDS)[number] |
   return values.kind as (typeof KINDS)[number];
 }
 
+/**
+ * The combinations of `--kind` options that are usage errors, checked before any file is read:
+ * `--reserve-*` with another kind than personal, `--lock` on a personal signature that reserves
+ * nothing, a `--pdf-a1` other than yes or no.
+ */
+export function checkOfficialUsage(values: OfficialValues): void {
+  const kind = officialKindOf(values);
+  if (kind === undefined) return;
+  const reserving = (['reserve-seal-mm', 'reserve-number', 'reserve-date'] as const).filter(
+    (flag) => values[flag] !== undefined,
+  );
+  if (kind !== 'personal' && reserving.length > 0)
+    throw usage(
+      `--${reserving[0]} goes with --kind personal: the personal signature reserves the agency's fields`,
+      `--${reserving[0]} chỉ dùng với --kind personal: chữ ký cá nhân dành sẵn các trường của cơ quan`,
+    );
+  if (kind === 'personal') agencyFieldsOf(values);
+  pdfA1Of(values);
+}
+
 /** Signs `pdf` with `signer` as `--kind` says. `common` carries the signing options of `kyso sign`. */
 export async function signOfficial(
   pdf: Uint8Array,
@@ -151,7 +197,9 @@ export async function signOfficial(
   common: Record<string, unknown> & { validation?: SignerValidationOptions },
 ): Promise<SignPdfResult> {
   const kind = officialKindOf(values)!;
+  checkOfficialUsage(values);
   const { visible: _plainBox, ...options } = common;
+  const pdfA1 = pdfA1Of(values);
   if (kind === 'personal') {
     const image = file(values.image, '--image');
     let placement: PersonalPlacement;
@@ -184,6 +232,7 @@ export async function signOfficial(
     const agencyFields = agencyFieldsOf(values);
     return signPersonal(pdf, {
       ...options,
+      ...pdfA1,
       signer,
       image,
       placement,
@@ -242,6 +291,10 @@ export async function signOfficial(
   const v = options.validation;
   return signAgency(pdf, {
     ...options,
+    ...pdfA1,
+    // On the agency's last signature; on a field the personal signature reserved, it must be the
+    // lock the field was reserved with.
+    ...(values.lock ? { lock: LOCK_ALL } : {}),
     signer,
     appearance,
     basis: basis as AgencyBasis,

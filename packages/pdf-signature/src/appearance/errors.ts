@@ -46,8 +46,16 @@ export class AppearanceError extends KysoError {
 
 /** A problem that does not stop the appearance from being built, with the rule it concerns. */
 export interface AppearanceWarning {
-  /** A stable code: `APPEARANCE_IMAGE_NOT_TRANSPARENT`, `APPEARANCE_IMAGE_COLOUR`, `APPEARANCE_IMAGE_NOT_PNG`. */
-  code: 'APPEARANCE_IMAGE_NOT_TRANSPARENT' | 'APPEARANCE_IMAGE_COLOUR' | 'APPEARANCE_IMAGE_NOT_PNG';
+  /**
+   * A stable code: `APPEARANCE_IMAGE_NOT_TRANSPARENT`, `APPEARANCE_IMAGE_COLOUR`,
+   * `APPEARANCE_IMAGE_NOT_PNG`; or `APPEARANCE_PERSONAL_IMAGE_NOT_FOUND`, a seal placed over the
+   * personal signature's widget because the image in it could not be located.
+   */
+  code:
+    | 'APPEARANCE_IMAGE_NOT_TRANSPARENT'
+    | 'APPEARANCE_IMAGE_COLOUR'
+    | 'APPEARANCE_IMAGE_NOT_PNG'
+    | 'APPEARANCE_PERSONAL_IMAGE_NOT_FOUND';
   /** The rule id in kyso's legal extract, such as `N30-PL1-1`. */
   rule: string;
   message: string;

@@ -24,25 +24,33 @@ import {
   sealOverPersonal,
   urgentStampAppearance,
 } from '../appearance/decree30.js';
+import type { AppearanceWarning } from '../appearance/errors.js';
 import type { AppearanceFont } from '../appearance/font.js';
-import { mmToPt, topRightBox, userRectToView, type ViewRect } from '../appearance/geometry.js';
+import { mmToPt, topRightBox, type ViewRect } from '../appearance/geometry.js';
 import type { FormXObject } from '../appearance/xobject.js';
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
-import { PdfDict, PdfRef } from '../reader/objects.js';
-import type { SignPdfResult } from '../sign/complete.js';
-import { formFields, pageGeometry, pageRefs } from '../sign/form.js';
-import type { FieldLockSpec } from '../sign/mdp.js';
-import { certificationLevel } from '../sign/mdp.js';
-import type { FieldAppearance, ReservedField, VisibleAppearance } from '../sign/placeholder.js';
+import { isPdfA1 } from '../reader/pdfa.js';
+import type { SigningWarning, SignPdfResult } from '../sign/complete.js';
+import { type FormField, formFields, pageGeometry, pageRefs } from '../sign/form.js';
+import { certificationLevel, type FieldLockSpec, fieldLock } from '../sign/mdp.js';
 import {
+  addSignaturePlaceholder,
+  type FieldAppearance,
+  type ReservedField,
+  type VisibleAppearance,
+} from '../sign/placeholder.js';
+import {
+  fieldNameFor,
   type PreparedPdfSignature,
   type PreparePdfSignatureOptions,
   preparePdfSignature,
+  signingAlgorithm,
 } from '../sign/prepare.js';
 import { type SignPdfOptions, signPdf } from '../sign/sign-pdf.js';
 import { type VerifyPdfOptions, verifyPdf } from '../verify/verify-pdf.js';
 import { IncrementalUpdate } from '../writer/incremental.js';
+import { overlaps, type WidgetPlace, widgetPlace } from './personal-image.js';
 
 /** The signing options the flow passes through (its own decide the field's look). */
 export type OfficialPrepareOptions = Omit<
@@ -63,7 +71,10 @@ export interface PersonalAppearanceOptions {
   /** The handwritten signature: PNG with a transparent background, blue (N30-PL1-1). */
   image: Uint8Array;
   placement: PersonalPlacement;
-  /** PDF/A-1 target: a stencil mask instead of an SMask. Default false. */
+  /**
+   * PDF/A-1 target: a stencil mask instead of an SMask, which PDF/A-1 forbids. Default: what the
+   * document's XMP metadata claims (`pdfaid:part` 1).
+   */
   pdfA1?: boolean;
   /**
    * The agency's fields to reserve, empty, in the personal signature's own revision, for the văn
@@ -84,14 +95,18 @@ export interface AgencyFieldsPlan {
   fieldName?: string;
   /**
    * The seal's width in mm: a square of that side is reserved over the left third of the personal
-   * image, centred on it vertically, as `signAgency` would place it. The seal drawn later must fit.
+   * image as drawn (centred in the placement, its aspect ratio kept), centred on it vertically, as
+   * `signAgency` would place it. The seal drawn later must fit.
    */
   sealMm: number;
   /** The number's box on the page as displayed (after "Số:"), wide enough for the number to come. */
   number?: { page: number; rect: ViewRect };
   /** The date's box on the page as displayed (after the place name), wide enough for "ngày … năm …". */
   date?: { page: number; rect: ViewRect };
-  /** A FieldMDP lock the last reserved field carries, which the agency's last signature applies. Default none. */
+  /**
+   * A FieldMDP lock the last reserved field carries, which the agency's last signature applies
+   * (`signAgency` accepts a `lock` then only when it is this one). Default none.
+   */
   lock?: FieldLockSpec;
 }
 
@@ -100,8 +115,11 @@ export type PersonalOptions<T> = T & PersonalAppearanceOptions;
 
 /**
  * Prepares the competent person's signature (two steps; complete with `completePdfSignature`).
+ * The appearance's warnings (an image without transparency or not blue) are in the result's
+ * `warnings`, and in complete's.
  *
- * @throws PdfError `OFFICIAL_CERTIFICATE_KIND` (not a personal certificate),
+ * @throws PdfError `OFFICIAL_DOCMDP_NO_CHANGES` (`certify: 1`, which would forbid the agency's
+ * signature), `OFFICIAL_CERTIFICATE_KIND` (not a personal certificate),
  * `OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS` (a certification before the agency's fields exist), and
  * what `preparePdfSignature` throws; AppearanceError `APPEARANCE_*`.
  */
@@ -115,13 +133,18 @@ export async function preparePersonalSignature(
 }
 
 /**
- * The competent person's signature in one call with a {@link Signer}. Throws as {@link preparePersonalSignature}.
+ * The competent person's signature in one call with a {@link Signer}. Throws as
+ * {@link preparePersonalSignature}; the appearance's warnings are in the result's `warnings`.
  *
  * @example
  * ```ts
+ * import { findSignatureAnchors } from '@kyso/pdf-signature/node';
+ * const anchors = await findSignatureAnchors(letter, {
+ *   title: 'KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC', name: 'Nguyễn Văn An',
+ * });
  * const personal = await signPersonal(letter, {
  *   signer: leaderSigner, validation, image: signaturePng,
- *   anchors: { title: 'KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC', name: 'Nguyễn Văn An' },
+ *   placement: { anchors },
  * });
  * ```
  */
@@ -144,9 +167,18 @@ function personalPlan(
   options: PersonalAppearanceOptions & { certify?: 1 | 2 | 3 },
   certificate: Uint8Array,
 ): { visible: VisibleAppearance; reserveFields?: ReservedField[] } {
+  if (options.certify === 1)
+    throw new PdfError(
+      'OFFICIAL_DOCMDP_NO_CHANGES',
+      "a DocMDP certification with no changes permitted (certify: 1) on the personal signature would forbid the agency's signature, which must follow it (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2); certify with 2 and reserve the agency's fields (agencyFields), or sign without certify",
+      {
+        messageVi:
+          'chữ ký cá nhân chứng nhận không cho phép thay đổi (certify: 1) sẽ ngăn chữ ký số của cơ quan, vốn phải được ký sau (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2); hãy chứng nhận mức 2 và dành sẵn các trường của cơ quan (agencyFields), hoặc ký không chứng nhận',
+      },
+    );
   requireKind(certificate, 'personal');
+  const update = new IncrementalUpdate(pdf);
   if (options.certify !== undefined && !options.agencyFields) {
-    const update = new IncrementalUpdate(pdf);
     const empty = formFields(update.document).filter(
       (f) => f.type === 'Sig' && f.dict.get('V') === undefined,
     );
@@ -173,22 +205,24 @@ function personalPlan(
     image: options.image,
     width: rect.width,
     height: rect.height,
-    ...(options.pdfA1 !== undefined ? { pdfA1: options.pdfA1 } : {}),
+    pdfA1: options.pdfA1 ?? isPdfA1(update.document),
   });
   const visible = { page, appearance, at: { x: rect.x, y: rect.y } };
-  return options.agencyFields
-    ? { visible, reserveFields: agencyFieldsFor(options.agencyFields, page, rect) }
-    : { visible };
+  if (!options.agencyFields) return { visible };
+  // The seal goes over the image as drawn: centred in the rectangle, its aspect ratio kept.
+  const box = appearance.imageBox;
+  const image = { x: rect.x + box.x, y: rect.y + box.y, width: box.width, height: box.height };
+  return { visible, reserveFields: agencyFieldsFor(options.agencyFields, page, image) };
 }
 
 /** The agency's empty fields: the seal's square over the personal image, then the number's and the date's boxes. */
-function agencyFieldsFor(plan: AgencyFieldsPlan, page: number, personal: ViewRect): ReservedField[] {
+function agencyFieldsFor(plan: AgencyFieldsPlan, page: number, personalImage: ViewRect): ReservedField[] {
   const side = mmToPt(plan.sealMm);
   if (!(Number.isFinite(side) && side > 0))
     throw invalid(`a seal of ${plan.sealMm} mm`, `con dấu ${plan.sealMm} mm`);
   const name = plan.fieldName ?? AGENCY_FIELD_NAME;
   const fields: ReservedField[] = [
-    { fieldName: name, page, rect: sealOverPersonal(personal, { width: side, height: side }) },
+    { fieldName: name, page, rect: sealOverPersonal(personalImage, { width: side, height: side }) },
   ];
   if (plan.number) fields.push({ fieldName: name + NUMBER_SUFFIX, ...plan.number });
   if (plan.date) fields.push({ fieldName: name + DATE_SUFFIX, ...plan.date });
@@ -237,8 +271,10 @@ export type AgencyAppearanceOptions =
       /** The seal's width in mm (default: the PNG's pHYs in metres, when plausible). */
       sealMm?: number;
       /**
-       * The personal image's area the seal covers the left third of. Default: the widget of the
-       * document's last valid personal signature.
+       * The personal image's area the seal covers the left third of. Default: the image drawn in
+       * the widget of the document's last valid personal signature (read from the widget's
+       * appearance; when it cannot be, the widget's rectangle, with the warning
+       * `APPEARANCE_PERSONAL_IMAGE_NOT_FOUND`).
        */
       personalImage?: { page: number; rect: ViewRect };
       /**
@@ -278,14 +314,21 @@ export interface AgencyOptions {
   /**
    * How the personal signature is checked: trust anchors (or profile), CRLs, transport,
    * revocation mode (default hard-fail: an unknown status is "could not check"). Required for the
-   * `personal-signature` basis. The check runs now, at `at` if given.
+   * `personal-signature` basis. The check runs now, as Điều 32 khoản 2 asks of the agency signing
+   * now: an `at` is refused.
    */
   personalCheck?: VerifyPdfOptions;
+  /**
+   * PDF/A-1 target: the seal and the urgency stamp as stencil masks instead of images with an
+   * SMask, which PDF/A-1 forbids. Default: what the document's XMP metadata claims (`pdfaid:part` 1).
+   */
+  pdfA1?: boolean;
 }
 
 /**
  * Prepares the agency's signature (two steps). Refuses, citing Nghị định 30/2020/NĐ-CP Điều 32
  * khoản 2, a document without a valid personal signature unless the basis is declared otherwise.
+ * A `lock` on a field the personal signature reserved must be the lock it was reserved with.
  *
  * @throws PdfError `OFFICIAL_PERSONAL_SIGNATURE_REQUIRED`, `OFFICIAL_PERSONAL_SIGNATURE_UNCHECKED`,
  * `OFFICIAL_CERTIFICATE_KIND`, `OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS`, `PDF_SIGN_INVALID_OPTION`,
@@ -302,7 +345,8 @@ export async function prepareAgencySignature(
       'a number or date with the seal in two steps (prepare a "number" and a "date" signature after it)',
       'số hoặc ngày cùng con dấu khi ký hai bước (hãy chuẩn bị chữ ký "number" và "date" sau đó)',
     );
-  const plan = await agencyPlan(pdf, options, options.certificate, signingTime);
+  const context = await agencyContext(pdf, options, options.certificate);
+  const plan = await agencyPlan(pdf, options, context, signingTime);
   return preparePdfSignature(pdf, { ...stripAgency(options), ...plan, signingTime });
 }
 
@@ -310,12 +354,16 @@ export async function prepareAgencySignature(
  * The agency's signature in one call with a {@link Signer}. With the seal's `documentNumber` and
  * `documentDate`, two further agency signatures follow, each showing one of them in its own
  * widget (fields `<fieldName>_SoKyHieu` and `<fieldName>_NgayThang` when `fieldName` is given);
- * a `lock` goes on the last. Returns the last result. Throws as {@link prepareAgencySignature}.
+ * a `lock` goes on the last (when the last field was reserved by the personal signature, the lock
+ * it was reserved with applies: a `lock` given must be that one). Every step is planned and tried
+ * on the document's structure before the first is signed, so a step that would be refused is
+ * refused before anything is signed. Returns the last result, with the warnings of every step.
+ * Throws as {@link prepareAgencySignature}.
  * @example
  * ```ts
  * const issued = await signAgency(personal.bytes, {
- *   signer: agencySigner, validation,
- *   appearance: { kind: 'seal', image: sealPng, widthMm: 36 },
+ *   signer: agencySigner, validation, personalCheck: { trustAnchors, crls },
+ *   appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
  * });
  * ```
  */
@@ -324,55 +372,117 @@ export async function signAgency(
   options: OfficialSignOptions & AgencyOptions,
 ): Promise<SignPdfResult> {
   const signingTime = wholeSecond(options.signingTime);
-  const a = options.appearance;
-  const further: AgencyAppearanceOptions[] = [];
-  if (a?.kind === 'seal' && (a.documentNumber || a.documentDate)) {
-    if (!a.font)
-      throw invalid('a document number or date without a font', 'số hoặc ngày văn bản không có phông chữ');
-    const common = { font: a.font, ...(a.fontSize !== undefined ? { fontSize: a.fontSize } : {}) };
-    const place = (w: { page?: number; at?: { x: number; y: number } }) => ({
-      ...(w.page !== undefined ? { page: w.page } : {}),
-      ...(w.at !== undefined ? { at: w.at } : {}),
-    });
-    if (a.documentNumber)
-      further.push({ kind: 'number', text: a.documentNumber.text, ...place(a.documentNumber), ...common });
-    if (a.documentDate)
-      further.push({ kind: 'date', date: a.documentDate.date, ...place(a.documentDate), ...common });
-  }
-  // A FieldMDP lock goes on the last of the agency's signatures: on the seal's, it would lock out
-  // the number and the date.
-  const { lock, ...unlocked } = options;
-  const lockOn = (last: boolean) => (last && lock ? { lock } : {});
-  const plan = await agencyPlan(pdf, options, options.signer.certificate, signingTime);
-  let result = await signPdf(pdf, {
-    ...stripAgency(unlocked),
-    ...lockOn(further.length === 0),
-    ...plan,
+  const steps = agencySteps(options.appearance);
+  const { signer } = options;
+  const context = await agencyContext(pdf, options, signer.certificate);
+  const plans = await planSteps(pdf, steps, options, context, {
     signingTime,
+    digestAlgorithm: signingAlgorithm(signer.certificate, signer.algorithm).hash,
   });
-  const sealName = result.fieldName;
-  for (const [i, appearance] of further.entries()) {
-    // Named after the seal's field, as the personal signature names the fields it reserves.
-    const suffix = appearance.kind === 'number' ? NUMBER_SUFFIX : DATE_SUFFIX;
-    const next = { ...unlocked, appearance, fieldName: sealName + suffix };
-    const step = await agencyPlan(result.bytes, next, options.signer.certificate, signingTime);
-    result = await signPdf(result.bytes, {
-      ...stripAgency(next),
-      ...lockOn(i === further.length - 1),
-      ...step,
-      signingTime,
-    });
+  let result: SignPdfResult | undefined;
+  const warnings: SigningWarning[] = [];
+  for (const plan of plans) {
+    result = await signPdf(result?.bytes ?? pdf, { ...stripAgency(options), ...plan, signingTime });
+    for (const w of result.warnings) if (!warnings.some((x) => x.en === w.en)) warnings.push(w);
   }
-  return result;
+  return { ...result!, warnings };
 }
 
-function stripAgency<T extends AgencyOptions>(options: T) {
-  const { appearance: _a, basis: _b, personalCheck: _c, ...rest } = options;
+/** The seal, then the number's and the date's signatures when the seal brings them. */
+function agencySteps(a: AgencyAppearanceOptions): AgencyAppearanceOptions[] {
+  if (a?.kind !== 'seal' || !(a.documentNumber || a.documentDate)) return [a];
+  if (!a.font)
+    throw invalid('a document number or date without a font', 'số hoặc ngày văn bản không có phông chữ');
+  const common = { font: a.font, ...(a.fontSize !== undefined ? { fontSize: a.fontSize } : {}) };
+  const place = (w: { page?: number; at?: { x: number; y: number } }) => ({
+    ...(w.page !== undefined ? { page: w.page } : {}),
+    ...(w.at !== undefined ? { at: w.at } : {}),
+  });
+  const steps: AgencyAppearanceOptions[] = [a];
+  if (a.documentNumber)
+    steps.push({ kind: 'number', text: a.documentNumber.text, ...place(a.documentNumber), ...common });
+  if (a.documentDate)
+    steps.push({ kind: 'date', date: a.documentDate.date, ...place(a.documentDate), ...common });
+  return steps;
+}
+
+/**
+ * Every step's plan, before anything is signed. With several steps, each is tried on the
+ * structure the previous ones leave: its placeholder is added (the field it creates or fills, the
+ * lock it sets, its appearance placed and fitted: all the real signature writes but its value),
+ * and the next step is planned on that. A step the signing would refuse (a date that is not one, a
+ * number too wide for its reserved box, a new field on a certified document) is refused here.
+ */
+async function planSteps(
+  pdf: Uint8Array,
+  steps: AgencyAppearanceOptions[],
+  options: { fieldName?: string; reason?: string; lock?: FieldLockSpec; certify?: 1 | 2 | 3 },
+  context: AgencyContext,
+  probe: { signingTime: Date; digestAlgorithm: string },
+): Promise<(AgencyPlan & { fieldName: string })[]> {
+  const plans: (AgencyPlan & { fieldName: string })[] = [];
+  let bytes = pdf;
+  let sealName = '';
+  for (const [i, appearance] of steps.entries()) {
+    const last = i === steps.length - 1;
+    // Named after the seal's field, as the personal signature names the fields it reserves.
+    const given =
+      i === 0 ? options.fieldName : sealName + (appearance.kind === 'number' ? NUMBER_SUFFIX : DATE_SUFFIX);
+    const step = {
+      appearance,
+      ...(given !== undefined ? { fieldName: given } : {}),
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
+      // A FieldMDP lock goes on the last: on the seal's, it would lock out the number and the date.
+      ...(last && options.lock ? { lock: options.lock } : {}),
+    };
+    const plan = await agencyPlan(bytes, step, context, probe.signingTime);
+    const fieldName = fieldNameFor(bytes, plan.fieldName);
+    if (i === 0) sealName = fieldName;
+    plans.push({ ...plan, fieldName });
+    if (steps.length > 1)
+      bytes = addSignaturePlaceholder(bytes, {
+        ...plan,
+        fieldName,
+        contentsSize: 1,
+        signingTime: probe.signingTime,
+        digestAlgorithm: probe.digestAlgorithm,
+        ...(options.certify !== undefined ? { certify: options.certify } : {}),
+      }).bytes;
+  }
+  return plans;
+}
+
+function stripAgency<T extends AgencyOptions & { lock?: FieldLockSpec }>(options: T) {
+  const { appearance: _a, basis: _b, personalCheck: _c, pdfA1: _p, lock: _l, ...rest } = options;
   return rest;
 }
 
+/** What every step of one agency signing shares: checked once, before any step is planned. */
+interface AgencyContext {
+  /** The last valid personal signature's widget, when the basis is the personal signature. */
+  personal: WidgetPlace | null;
+  pdfA1: boolean;
+  basis: AgencyBasis;
+}
+
+async function agencyContext(
+  pdf: Uint8Array,
+  options: AgencyOptions,
+  certificate: Uint8Array,
+): Promise<AgencyContext> {
+  requireKind(certificate, 'organisation');
+  const basis = options.basis ?? 'personal-signature';
+  if (!['personal-signature', 'agency-copy', 'digitised-incoming'].includes(basis))
+    throw invalid(`the basis "${basis}"`, `căn cứ "${basis}"`);
+  if (!options.appearance || typeof options.appearance !== 'object')
+    throw invalid('no appearance for the agency signature', 'chữ ký của cơ quan không có kiểu hiển thị');
+  const personal = basis === 'personal-signature' ? await checkPersonal(pdf, options.personalCheck) : null;
+  const pdfA1 = options.pdfA1 ?? isPdfA1(new IncrementalUpdate(pdf).document);
+  return { personal, pdfA1, basis };
+}
+
 /** Where the agency's signature goes: a new field at a place, or a field reserved for it. */
-type AgencyPlan = { reason: string; fieldName?: string } & (
+type AgencyPlan = { reason: string; fieldName?: string; lock?: FieldLockSpec } & (
   | { visible: VisibleAppearance }
   | { fieldAppearance: FieldAppearance }
 );
@@ -380,13 +490,17 @@ type AgencyPlan = { reason: string; fieldName?: string } & (
 /**
  * The field an agency signature of this kind signs: the caller's name, else the default (the
  * seal's `CoQuan`, its number's and date's, or the urgency stamp's) when no signed field has it.
- * `reserved` when it is an empty signature field (reserved by the personal signature).
+ * `reserved` when it is an empty signature field (reserved by the personal signature). An empty
+ * field of the seal's default name is the seal's only when the document is certified or the field
+ * lies over the personal signature; otherwise it is someone else's, and the seal gets a new field.
  */
 function agencyField(
-  doc: PdfDocument,
+  update: IncrementalUpdate,
   kind: AgencyAppearanceOptions['kind'],
   given: string | undefined,
-): { name: string | undefined; reserved: boolean } {
+  personal: { page: number; rect: ViewRect } | null,
+): { name: string | undefined; reserved: FormField | undefined } {
+  const doc = update.document;
   const fallback =
     kind === 'number'
       ? AGENCY_FIELD_NAME + NUMBER_SUFFIX
@@ -397,30 +511,63 @@ function agencyField(
           : AGENCY_FIELD_NAME;
   const name = given ?? fallback;
   const field = formFields(doc).find((f) => f.name === name);
-  const reserved = field !== undefined && field.type === 'Sig' && field.dict.get('V') === undefined;
+  const empty = field !== undefined && field.type === 'Sig' && field.dict.get('V') === undefined;
+  if (empty && given !== undefined) return { name, reserved: field };
   // A copy or an attachment fills a reserved field only when the caller names it: the default
   // one is the seal's square.
-  if (reserved && (given !== undefined || kind === 'seal' || kind === 'number' || kind === 'date'))
-    return { name, reserved: true };
-  if (given !== undefined) return { name, reserved: false };
-  return { name: field ? undefined : fallback, reserved: false };
+  if (empty && (kind === 'number' || kind === 'date')) return { name, reserved: field };
+  if (empty && kind === 'seal') {
+    const place = widgetPlace(update, field);
+    const ours =
+      certificationLevel(doc) !== null || (place !== null && personal !== null && overlaps(place, personal));
+    if (ours) return { name, reserved: field };
+  }
+  if (given !== undefined) return { name, reserved: undefined };
+  return { name: field ? undefined : fallback, reserved: undefined };
+}
+
+/**
+ * The lock the signature sets. On a reserved field, the field's own /Lock applies (the signature
+ * filling it repeats it); a `lock` given must be that one, or it would silently not apply.
+ */
+function lockFor(
+  doc: PdfDocument,
+  field: FormField | undefined,
+  lock: FieldLockSpec | undefined,
+): FieldLockSpec | undefined {
+  if (!lock || !field) return lock;
+  const own = fieldLock(doc, field.dict);
+  if (own && sameLock(own.lock, lock)) return undefined;
+  const held = own ? `the lock ${describeLock(own.lock)}` : 'no lock';
+  const heldVi = own ? `khóa ${describeLock(own.lock)}` : 'không có khóa';
+  throw invalid(
+    `the lock ${describeLock(lock)} for the field "${field.name}", which the personal signature reserved with ${held}: the lock was set when the field was reserved (agencyFields.lock), and the signature filling it applies that one; give the same lock or none`,
+    `khóa ${describeLock(lock)} cho trường "${field.name}", vốn được chữ ký cá nhân dành sẵn với ${heldVi}: khóa được đặt khi dành sẵn trường (agencyFields.lock) và chữ ký điền vào trường áp dụng khóa đó; hãy cho cùng khóa đó hoặc không cho khóa`,
+  );
+}
+
+function sameLock(a: FieldLockSpec, b: FieldLockSpec): boolean {
+  if (a.action !== b.action) return false;
+  if (a.action === 'All') return true;
+  const x = new Set(a.fields ?? []);
+  const y = new Set(b.fields ?? []);
+  return x.size === y.size && [...x].every((f) => y.has(f));
+}
+
+function describeLock(lock: FieldLockSpec): string {
+  return lock.action === 'All' ? 'All' : `${lock.action} [${(lock.fields ?? []).join(', ')}]`;
 }
 
 async function agencyPlan(
   pdf: Uint8Array,
-  options: AgencyOptions & { reason?: string; fieldName?: string },
-  certificate: Uint8Array,
+  options: { appearance: AgencyAppearanceOptions; reason?: string; fieldName?: string; lock?: FieldLockSpec },
+  context: AgencyContext,
   signingTime: Date,
 ): Promise<AgencyPlan> {
-  requireKind(certificate, 'organisation');
-  const basis = options.basis ?? 'personal-signature';
-  if (!['personal-signature', 'agency-copy', 'digitised-incoming'].includes(basis))
-    throw invalid(`the basis "${basis}"`, `căn cứ "${basis}"`);
   const a = options.appearance;
-  if (!a || typeof a !== 'object')
-    throw invalid('no appearance for the agency signature', 'chữ ký của cơ quan không có kiểu hiển thị');
   const update = new IncrementalUpdate(pdf);
-  const field = agencyField(update.document, a.kind, options.fieldName);
+  const personalPlace = a.kind === 'seal' && a.personalImage ? a.personalImage : (context.personal ?? null);
+  const field = agencyField(update, a.kind, options.fieldName, personalPlace);
   if (certificationLevel(update.document) !== null && !field.reserved)
     throw new PdfError(
       'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS',
@@ -429,9 +576,11 @@ async function agencyPlan(
         messageVi: `văn bản đã được chứng nhận (DocMDP) và không có trường trống "${field.name ?? AGENCY_FIELD_NAME}" dành sẵn cho chữ ký của cơ quan: trường mới thêm sau chữ ký chứng nhận sẽ bị trình xem cảnh báo; hãy dành sẵn các trường của cơ quan khi chữ ký cá nhân chứng nhận (agencyFields)`,
       },
     );
-  const personalWidget =
-    basis === 'personal-signature' ? await checkPersonal(pdf, options.personalCheck) : null;
-  const named = field.name !== undefined ? { fieldName: field.name } : {};
+  const lock = lockFor(update.document, field.reserved, options.lock);
+  const common = {
+    ...(field.name !== undefined ? { fieldName: field.name } : {}),
+    ...(lock ? { lock } : {}),
+  };
   /** In the reserved field, or at `place` (which a reserved field must not be given). */
   const placed = (
     appearance: FormXObject,
@@ -444,14 +593,14 @@ async function agencyPlan(
           `a place for the field "${field.name}", reserved by the personal signature with its own`,
           `vị trí cho trường "${field.name}", đã được chữ ký cá nhân dành sẵn với vị trí riêng`,
         );
-      return { reason, ...named, fieldAppearance: { appearance, align } };
+      return { ...common, reason, fieldAppearance: { appearance, align } };
     }
     if (place.page === undefined || place.at === undefined)
       throw invalid(
         `the ${a.kind} without its page and place, and no field "${field.name}" reserved for it`,
         `${a.kind} thiếu trang và vị trí, và không có trường "${field.name}" dành sẵn`,
       );
-    return { reason, ...named, visible: { page: place.page, appearance, at: place.at } };
+    return { ...common, reason, visible: { page: place.page, appearance, at: place.at } };
   };
   const labels: Record<AgencyAppearanceOptions['kind'], string> = {
     seal: 'Chữ ký số của cơ quan: ban hành văn bản',
@@ -461,22 +610,30 @@ async function agencyPlan(
     attachment: 'Chữ ký số của cơ quan: văn bản kèm theo',
     urgent: 'Chữ ký số của cơ quan: dấu khẩn (quy định của tỉnh Lào Cai)',
   };
+  if (!Object.hasOwn(labels, a.kind))
+    throw invalid('an unknown agency appearance', 'kiểu hiển thị chữ ký cơ quan không xác định');
   const why =
-    basis === 'agency-copy'
+    context.basis === 'agency-copy'
       ? ' (bản sao do cơ quan thực hiện)'
-      : basis === 'digitised-incoming'
+      : context.basis === 'digitised-incoming'
         ? ' (văn bản đến được số hóa)'
         : '';
   const kindLabel = a.kind === 'copy' ? `${labels.copy}: ${a.copyForm}` : labels[a.kind];
   const reason = `${kindLabel}${why}${options.reason ? `; ${options.reason}` : ''}`;
   switch (a.kind) {
     case 'seal': {
-      const seal = agencySealAppearance({
+      let seal: FormXObject = agencySealAppearance({
         image: a.seal,
+        pdfA1: context.pdfA1,
         ...(a.sealMm !== undefined ? { widthMm: a.sealMm } : {}),
       });
       if (field.reserved) return placed(seal, a.personalImage ?? {});
-      const target = a.personalImage ?? personalWidget;
+      let target = a.personalImage;
+      if (!target && context.personal) {
+        const { page, rect, image } = context.personal;
+        target = { page, rect: image ?? rect };
+        if (!image) seal = { ...seal, warnings: [...seal.warnings, PERSONAL_IMAGE_NOT_FOUND] };
+      }
       if (!target)
         throw invalid(
           'a seal without the personal image to place it over (give personalImage)',
@@ -511,6 +668,7 @@ async function agencyPlan(
         );
       const appearance = urgentStampAppearance({
         image: a.stamp,
+        pdfA1: context.pdfA1,
         ...(a.stampMm !== undefined ? { widthMm: a.stampMm } : {}),
       });
       return placed(appearance, a);
@@ -520,19 +678,35 @@ async function agencyPlan(
   }
 }
 
+/** The seal placed over the personal signature's widget, because the image in it was not found. */
+const PERSONAL_IMAGE_NOT_FOUND: AppearanceWarning = {
+  code: 'APPEARANCE_PERSONAL_IMAGE_NOT_FOUND',
+  rule: 'N30-PL1-2',
+  message:
+    "the personal signature's image could not be located in its widget's appearance: the seal is placed over the left third of the widget's rectangle instead; give personalImage to place it over the image (N30-PL1-2)",
+  messageVi:
+    'không xác định được vị trí ảnh chữ ký cá nhân trong giao diện widget của nó: con dấu được đóng lên một phần ba bên trái của hình chữ nhật widget; hãy cho biết personalImage để đóng lên ảnh (N30-PL1-2)',
+};
+
 /**
  * Checks the document carries a valid personal signature: intact, covering its revision, only
  * allowed changes after it, a personal certificate validating to the given anchors, revocation
- * checked now. Returns the widget of the last such signature on the page as displayed.
+ * checked now. Returns the widget of the last such signature (and the image in it) on the page as
+ * displayed.
  */
 async function checkPersonal(
   pdf: Uint8Array,
   check: VerifyPdfOptions | undefined,
-): Promise<{ page: number; rect: ViewRect } | null> {
+): Promise<WidgetPlace | null> {
   if (!check)
     throw invalid(
       'the personal-signature basis without personalCheck (trust anchors, revocation)',
       'căn cứ chữ ký cá nhân nhưng thiếu personalCheck (điểm tin cậy, thu hồi)',
+    );
+  if (check.at !== undefined)
+    throw invalid(
+      'personalCheck.at: the personal signature is checked now, when the agency signs (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2)',
+      'personalCheck.at: chữ ký cá nhân được kiểm tra tại thời điểm cơ quan ký số (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2)',
     );
   const report = await verifyPdf(pdf, check);
   const personal = report.signatures.filter((s) => s.kind === 'signature' && s.signer.kind === 'personal');
@@ -564,26 +738,8 @@ async function checkPersonal(
     );
   }
   const update = new IncrementalUpdate(pdf);
-  const doc = update.document;
-  const field = formFields(doc).find((f) => f.name === last.fieldName);
-  if (!field) return null;
-  const kids = doc.deref(field.dict.get('Kids'));
-  const widgetValue = Array.isArray(kids) && kids[0] instanceof PdfRef ? doc.deref(kids[0]) : field.dict;
-  if (!(widgetValue instanceof PdfDict)) return null;
-  const rect = doc.deref(widgetValue.get('Rect'));
-  const pageRef = widgetValue.get('P');
-  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((n) => typeof n === 'number')) return null;
-  if (!(pageRef instanceof PdfRef)) return null;
-  const index = pageRefs(doc).findIndex((r) => r.num === pageRef.num);
-  if (index < 0) return null;
-  const r = rect as number[];
-  const view = userRectToView(pageGeometry(update, pageRef), [
-    Math.min(r[0]!, r[2]!),
-    Math.min(r[1]!, r[3]!),
-    Math.max(r[0]!, r[2]!),
-    Math.max(r[1]!, r[3]!),
-  ]);
-  return view.width > 0 && view.height > 0 ? { page: index + 1, rect: view } : null;
+  const field = formFields(update.document).find((f) => f.name === last.fieldName);
+  return field ? widgetPlace(update, field) : null;
 }
 
 function requireKind(certificate: Uint8Array, kind: 'personal' | 'organisation'): void {

@@ -74,6 +74,15 @@ export interface CompletePdfSignatureOptions extends LevelOptions {
   digest?: DigestFunction;
 }
 
+/** A warning of a signing: what the caller should know, in both languages. */
+export interface SigningWarning extends LocalizedMessage {
+  /**
+   * A stable code when the warning has one: the appearance's (`APPEARANCE_IMAGE_NOT_TRANSPARENT`,
+   * `APPEARANCE_IMAGE_COLOUR`, `APPEARANCE_IMAGE_NOT_PNG`, `APPEARANCE_PERSONAL_IMAGE_NOT_FOUND`).
+   */
+  code?: string;
+}
+
 /** What a signing returns. */
 export interface SignPdfResult {
   /** The signed PDF. */
@@ -84,8 +93,11 @@ export interface SignPdfResult {
   fieldName: string;
   /** The check of the signer just before embedding (or the record that it was skipped, unsafely). */
   signerCheck: SignerCheckRecord;
-  /** What the caller should know (no timestamp, a skipped check). */
-  warnings: LocalizedMessage[];
+  /**
+   * What the caller should know: the appearance's warnings (an image without transparency or of
+   * the wrong colour, Nghị định 30/2020 Phụ lục I), no timestamp, a skipped check.
+   */
+  warnings: SigningWarning[];
   /** kyso's verification of the signed file. */
   verification: PdfVerificationReport;
 }
@@ -138,7 +150,6 @@ export async function completeWithContent(
   content: SigningStateContent,
   signatureValue: Uint8Array,
   options: Omit<CompletePdfSignatureOptions, 'stateKey'>,
-  prepareWarnings: LocalizedMessage[] = [],
 ): Promise<SignPdfResult> {
   const level = levelFor(options);
   if (toHex(await sha256(preparedBytes)) !== content.preparedSha256)
@@ -197,7 +208,8 @@ export async function completeWithContent(
     certificate: options.certificate,
     chain,
   });
-  const warnings = [...prepareWarnings];
+  // The preparation's warnings (its appearance's) travel in the sealed state.
+  const warnings: SigningWarning[] = [...(content.warnings ?? [])];
   if (!signerCheck.performed) warnings.push(signerCheck.warning);
   if (level === 'B-B') warnings.push(NO_TIMESTAMP_WARNING);
   else {

@@ -224,3 +224,14 @@ export function checkNewFieldName(doc: PdfDocument, name: string): void {
       messageVi: `đã có một trường biểu mẫu tên "${name}"`,
     });
 }
+
+/** The page a widget is on: its /P, or the page whose /Annots lists it. */
+export function widgetPage(update: IncrementalUpdate, widget: PdfRef, dict: PdfDict): PdfRef | undefined {
+  const p = dict.get('P');
+  if (p instanceof PdfRef) return p;
+  const doc = update.document;
+  return pageRefs(doc).find((page) => {
+    const annots = doc.deref(dictAt(update, page).get('Annots'));
+    return Array.isArray(annots) && annots.some((a) => a instanceof PdfRef && a.num === widget.num);
+  });
+}

@@ -23,8 +23,8 @@ import {
   formFields,
   pageAt,
   pageGeometry,
-  pageRefs,
   prepareAcroForm,
+  widgetPage,
 } from './form.js';
 import {
   checkPermitted,
@@ -654,6 +654,15 @@ function showInWidget(
       'fieldAppearance for a widget without a rectangle or a page',
       'fieldAppearance cho widget không có hình chữ nhật hoặc trang',
     );
+  // /MK /R turns the widget's content for the viewer that builds it (§12.5.6.19); the form below
+  // is already made upright by its /Matrix, so a rotation there would be applied twice.
+  const mk = update.deref(dict.get('MK'));
+  const turn = mk instanceof PdfDict ? update.deref(mk.get('R')) : undefined;
+  if (typeof turn === 'number' && turn % 360 !== 0)
+    throw invalid(
+      `fieldAppearance for a widget rotated by its /MK /R ${turn}: the appearance would be rotated twice`,
+      `fieldAppearance cho widget được xoay bởi /MK /R ${turn}: giao diện sẽ bị xoay hai lần`,
+    );
   const r = rect as number[];
   const user = [
     Math.min(r[0]!, r[2]!),
@@ -697,17 +706,6 @@ function showInWidget(
     ),
   );
   return outer;
-}
-
-/** The page a widget is on: its /P, or the page whose /Annots lists it. */
-function widgetPage(update: IncrementalUpdate, widget: PdfRef, dict: PdfDict): PdfRef | undefined {
-  const p = dict.get('P');
-  if (p instanceof PdfRef) return p;
-  const doc = update.document;
-  return pageRefs(doc).find((page) => {
-    const annots = doc.deref(dictAt(update, page).get('Annots'));
-    return Array.isArray(annots) && annots.some((a) => a instanceof PdfRef && a.num === widget.num);
-  });
 }
 
 /** Writes the revision and patches /ByteRange in place, same width. */

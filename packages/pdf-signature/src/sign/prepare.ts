@@ -9,6 +9,7 @@ import { PdfError } from '../errors.js';
 import { PdfDocument } from '../reader/document.js';
 import { findSignatures } from '../reader/signatures.js';
 import type { DigestFunction } from '../verify/verify-pdf.js';
+import type { SigningWarning } from './complete.js';
 import { digestSignedRanges } from './embed.js';
 import { assertNoPendingPreparation, registerPreparation, withDocumentLock } from './lock.js';
 import { addSignaturePlaceholder, type ReservedField, type SignatureFieldOptions } from './placeholder.js';
@@ -119,6 +120,12 @@ export interface PreparedPdfSignature {
   fieldName: string;
   /** The pre-signing check of the signer (or the record that it was skipped). */
   signerCheck: SignerCheckRecord;
+  /**
+   * What the caller should know before the signer signs: the appearance's warnings (an image
+   * without transparency or of the wrong colour). Sealed in the state, they are in complete's
+   * result too.
+   */
+  warnings: SigningWarning[];
 }
 
 /** The internal result of a preparation, before its state is sealed. */
@@ -140,11 +147,21 @@ export function estimateContentsSize(certificate: Uint8Array, chain: readonly Ui
   return Math.ceil(estimate / 1024) * 1024;
 }
 
-function fieldNameFor(pdf: Uint8Array, given: string | undefined): string {
+/** The field a signature goes in: the name given, else `Signature<n>`, the first number no signature uses. */
+export function fieldNameFor(pdf: Uint8Array, given: string | undefined): string {
   if (given !== undefined) return given;
   const doc = PdfDocument.load(pdf);
   const names = new Set(findSignatures(doc).map((s) => s.fieldName));
   for (let i = 1; ; i += 1) if (!names.has(`Signature${i}`)) return `Signature${i}`;
+}
+
+/** The warnings of the appearance a signature shows (an image without transparency, of the wrong colour …). */
+export function appearanceWarnings(
+  options: Pick<PdfSignatureOptions, 'visible' | 'fieldAppearance'>,
+): SigningWarning[] {
+  return [options.visible?.appearance, options.fieldAppearance?.appearance].flatMap((form) =>
+    (form?.warnings ?? []).map((w) => ({ code: w.code, en: w.message, vi: w.messageVi })),
+  );
 }
 
 /** Checks the algorithm before anything else: SHA-1 refused, the algorithm fitting the key. */
@@ -200,6 +217,7 @@ export async function prepareUnlocked(
     hash: algorithm.hash,
     signerCertificate: options.certificate,
   });
+  const warnings = appearanceWarnings(options);
   const content: SigningStateContent = {
     preparedSha256: toHex(await sha256(placeholder.bytes)),
     baseSha256,
@@ -208,6 +226,7 @@ export async function prepareUnlocked(
     algorithm,
     signingTime: signingTime.toISOString(),
     id: toHex(globalThis.crypto.getRandomValues(new Uint8Array(16))),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   return {
     preparedBytes: placeholder.bytes,
@@ -285,6 +304,7 @@ export async function preparePdfSignature(
       state,
       fieldName: p.fieldName,
       signerCheck,
+      warnings: p.content.warnings ?? [],
     };
   });
 }

@@ -38,7 +38,7 @@ import {
 import { raiseToLevel } from './extend.js';
 import { withDocumentLock } from './lock.js';
 import { placeSignature } from './placeholder.js';
-import { estimateContentsSize, signerCheckFor, signingAlgorithm } from './prepare.js';
+import { appearanceWarnings, estimateContentsSize, signerCheckFor, signingAlgorithm } from './prepare.js';
 import type { SignPdfOptions } from './sign-pdf.js';
 import { verifiedSignatureValue } from './signature-value.js';
 import { checkSigner, SKIPPED_CHECK } from './signer-check.js';
@@ -232,7 +232,10 @@ export async function signPdfFile(
       certificate: signer.certificate,
       chain,
     });
-    const warnings = signerCheck.performed ? [] : [signerCheck.warning];
+    const warnings = [
+      ...appearanceWarnings(options),
+      ...(signerCheck.performed ? [] : [signerCheck.warning]),
+    ];
     if (level === 'B-B') warnings.push(NO_TIMESTAMP_WARNING);
     else {
       const tsa = options.tsa!;

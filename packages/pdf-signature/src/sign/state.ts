@@ -1,5 +1,6 @@
 import type { SignatureAlgorithm } from '@kyso/core';
 import { PdfError } from '../errors.js';
+import type { SigningWarning } from './complete.js';
 
 /**
  * The two-step signing state (pades-notes H2): what complete needs to check a signature value
@@ -28,6 +29,8 @@ export interface SigningStateContent {
   signingTime: string;
   /** A random identifier of this preparation, hex. */
   id: string;
+  /** The preparation's warnings (its appearance's), for complete's result. Absent when none. */
+  warnings?: SigningWarning[];
 }
 
 const PREFIX = 'kyso-sign-state.1';
@@ -152,8 +155,23 @@ export async function openState(state: string, key: Uint8Array): Promise<Signing
     typeof content !== 'object' ||
     content === null ||
     strings.some((k) => typeof content[k] !== 'string') ||
-    typeof content.algorithm !== 'object'
+    typeof content.algorithm !== 'object' ||
+    !(content.warnings === undefined || validWarnings(content.warnings))
   )
     throw invalidState('a field is missing', 'thiếu một trường');
   return content;
+}
+
+function validWarnings(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (w) =>
+        typeof w === 'object' &&
+        w !== null &&
+        typeof w.en === 'string' &&
+        typeof w.vi === 'string' &&
+        (w.code === undefined || typeof w.code === 'string'),
+    )
+  );
 }
