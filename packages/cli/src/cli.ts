@@ -32,7 +32,7 @@ Cách dùng / Usage:
        (--trust <file|dir>... | --profile vn-gov|vn-public) [--level B-B|B-T|B-LT|B-LTA] [--tsa <url>]
        [--field <name>] [--page <n> --rect <x,y,w,h>] [--reason <text>] [--location <text>] [--certify 1|2|3]
        [--crl <file|dir>...] [--revocation hard-fail|soft-fail|none] [--offline] [--json] [--lang vi|en]
-       [--kind personal|organisation|copy|attachment|urgent [--image sig.png] [--seal seal.png --seal-mm 36]
+       [--kind personal|organisation|number|date|copy|attachment|urgent [--image sig.png] [--seal seal.png --seal-mm 36]
         [--anchor-title "GIÁM ĐỐC" --anchor-name "Nguyễn Văn An"] [--copy-form "Sao y"] [--agency "…"]
         [--doc-number "123/UBND-VP" --number-at <page,x,y>] [--doc-date 2026-12-01 --date-at <page,x,y>]
         [--stamp-at <x,y>] [--basis personal-signature|agency-copy|digitised-incoming]
@@ -44,7 +44,8 @@ Cách dùng / Usage:
   kyso extend <in.pdf> -o <out.pdf> --level B-LT|B-LTA --tsa <url> (--trust <file|dir>... | --profile …)
                                                bổ sung dữ liệu kiểm tra dài hạn / add long-term validation data
   kyso prepare <in.pdf> -o <prepared.pdf> --state <file> --cert <signer> [--cert <chain>...] (--trust … | --profile …)
-       [--field …] [--page <n> --rect …]         chuẩn bị ký hai bước (khóa HMAC trong KYSO_STATE_KEY) / two-step: prepare
+       [--field …] [--page <n> --rect …] [--kind … as for kyso sign, one signature per step]
+                                               chuẩn bị ký hai bước (khóa HMAC trong KYSO_STATE_KEY) / two-step: prepare
   kyso complete <prepared.pdf> --state <file> --signature <file> --cert <signer> [--cert <chain>...] -o <out.pdf>
        (--trust … | --profile …) [--tsa <url>] [--level …]   hoàn tất ký hai bước / two-step: complete
   kyso cert verify <cert> (--trust <file|dir>... | --profile vn-gov|vn-public)

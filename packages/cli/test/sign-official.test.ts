@@ -278,6 +278,144 @@ describe('kyso sign --kind', () => {
     expect(stdout).toContain('ngày 01 tháng 12 năm 2026');
   });
 
+  it('prepares and completes each official signature in two steps (kyso prepare --kind), the value made outside by openssl', async () => {
+    counter += 1;
+    const env = { KYSO_STATE_KEY: 'b'.repeat(64) };
+    const certs = (leaf: 'personal' | 'organisation') => [
+      '--cert',
+      pki.leaves[leaf].certPath,
+      '--cert',
+      pki.subCa.certificate.certPath,
+    ];
+    /** kyso prepare, the DigestInfo signed by openssl with the leaf's key, then kyso complete. */
+    const twoSteps = async (
+      from: string,
+      to: string,
+      leaf: 'personal' | 'organisation',
+      kindArgs: string[],
+    ) => {
+      const prepared = join(dir, `prepared-${counter}-${leaf}-${kindArgs[1]}.pdf`);
+      const state = `${prepared}.state`;
+      const p = capture(env);
+      const code = await runCli(
+        [
+          'prepare',
+          from,
+          '-o',
+          prepared,
+          '--state',
+          state,
+          ...certs(leaf),
+          ...trust(),
+          '--json',
+          ...kindArgs,
+        ],
+        p.io,
+      );
+      expect(p.err()).toBe('');
+      expect(code).toBe(0);
+      const digestInfo = `${prepared}.digestinfo`;
+      writeFileSync(digestInfo, Buffer.from(JSON.parse(p.out()).digestInfo, 'hex'));
+      const value = `${digestInfo}.sig`;
+      await run('openssl', [
+        'pkeyutl',
+        '-sign',
+        '-inkey',
+        pki.leaves[leaf].keyPath,
+        '-in',
+        digestInfo,
+        '-out',
+        value,
+      ]);
+      const c = capture(env);
+      expect(
+        await runCli(
+          [
+            'complete',
+            prepared,
+            '--state',
+            state,
+            '--signature',
+            value,
+            ...certs(leaf),
+            ...trust(),
+            '-o',
+            to,
+          ],
+          c.io,
+        ),
+      ).toBe(0);
+      expect(c.err()).toBe('');
+    };
+    const input = join(dir, `letter-${counter}.pdf`);
+    writeFileSync(input, minimalPdf('UBND TINH LAO CAI'));
+    const personal = join(dir, `two-step-personal-${counter}.pdf`);
+    await twoSteps(input, personal, 'personal', [
+      '--kind',
+      'personal',
+      '--image',
+      join(dir, 'sig.png'),
+      '--page',
+      '1',
+      '--rect',
+      '340,200,180,72',
+      '--certify',
+      '2',
+      '--reserve-seal-mm',
+      '36',
+      '--reserve-number',
+      '1,100,700,120,18',
+    ]);
+    const sealed = join(dir, `two-step-sealed-${counter}.pdf`);
+    await twoSteps(personal, sealed, 'organisation', [
+      '--kind',
+      'organisation',
+      '--seal',
+      join(dir, 'seal.png'),
+      '--seal-mm',
+      '36',
+    ]);
+    const numbered = join(dir, `two-step-numbered-${counter}.pdf`);
+    await twoSteps(sealed, numbered, 'organisation', ['--kind', 'number', '--doc-number', '45/UBND-VP']);
+    expect(await pdfsig(numbered)).toEqual(Array(3).fill('Signature is Valid.'));
+    const report = await verifyPdf(new Uint8Array(readFileSync(numbered)), {
+      trustAnchors: [parseCertificate(pki.root.certificate.pem)],
+      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+    });
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => [s.fieldName, s.modifiedAfter])).toEqual([
+      ['Signature1', 'allowed'],
+      ['CoQuan', 'allowed'],
+      ['CoQuan_SoKyHieu', 'none'],
+    ]);
+    expect((await run('pdftotext', [numbered, '-'])).stdout).toContain('45/UBND-VP');
+    // In two steps the seal's number and date are signatures of their own: asking for them with the seal is a usage error.
+    const u = capture(env);
+    expect(
+      await runCli(
+        [
+          'prepare',
+          sealed,
+          '-o',
+          join(dir, 'never.pdf'),
+          '--state',
+          join(dir, 'never.state'),
+          ...certs('organisation'),
+          ...trust(),
+          '--kind',
+          'organisation',
+          '--seal',
+          join(dir, 'seal.png'),
+          '--doc-number',
+          '1/X',
+        ],
+        u.io,
+      ),
+    ).not.toBe(0);
+    expect(u.err()).toContain('--kind number');
+    expect(existsSync(join(dir, 'never.pdf'))).toBe(false);
+  });
+
   it("refuses the agency's signature on a document without a personal signature, citing Điều 32 khoản 2", async () => {
     counter += 1;
     const input = join(dir, `unsigned-${counter}.pdf`);

@@ -13,6 +13,7 @@ import {
   validationOf,
   writeAtomically,
 } from './sign-common.js';
+import { checkOfficialUsage, OFFICIAL_OPTIONS, officialKindOf, prepareOfficial } from './sign-official.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -29,6 +30,7 @@ export async function prepare(args: readonly string[], io: CliIo): Promise<numbe
     options: {
       ...COMMON_SIGN_OPTIONS,
       ...FIELD_OPTIONS,
+      ...OFFICIAL_OPTIONS,
       cert: { type: 'string', multiple: true, default: [] },
       state: { type: 'string' },
       'state-key-env': { type: 'string' },
@@ -53,7 +55,8 @@ export async function prepare(args: readonly string[], io: CliIo): Promise<numbe
       throw new UsageError('--algorithm takes rsa-pss (RSA PKCS#1 v1.5 is the default)');
     algorithm = { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 };
   }
-  const prepared = await preparePdfSignature(readInput(input), {
+  checkOfficialUsage(values);
+  const options = {
     certificate,
     chain,
     stateKey,
@@ -62,7 +65,11 @@ export async function prepare(args: readonly string[], io: CliIo): Promise<numbe
     ...(validation ? { validation } : {}),
     ...(values['unsafe-skip-signer-validation'] ? { unsafeSkipSignerValidation: true } : {}),
     ...(at ? { at } : {}),
-  });
+  };
+  const pdf = readInput(input);
+  const prepared = officialKindOf(values)
+    ? await prepareOfficial(pdf, values, options)
+    : await preparePdfSignature(pdf, options);
   writeAtomically(output, prepared.preparedBytes);
   writeAtomically(statePath, new TextEncoder().encode(`${prepared.state}\n`));
   const data = {

@@ -4,7 +4,13 @@ import {
   type AgencyAppearanceOptions,
   type AgencyBasis,
   type AgencyFieldsPlan,
+  type AgencyOptions,
+  type FieldLockSpec,
+  type PersonalAppearanceOptions,
   type PersonalPlacement,
+  type PreparedPdfSignature,
+  prepareAgencySignature,
+  preparePersonalSignature,
   type SignerValidationOptions,
   type SignPdfResult,
   signAgency,
@@ -67,7 +73,7 @@ export interface OfficialValues {
   rect?: string | undefined;
 }
 
-const KINDS = ['personal', 'organisation', 'copy', 'attachment', 'urgent'] as const;
+const KINDS = ['personal', 'organisation', 'number', 'date', 'copy', 'attachment', 'urgent'] as const;
 const BASES = ['personal-signature', 'agency-copy', 'digitised-incoming'] as const;
 
 function usage(en: string, vi: string): UsageError {
@@ -176,7 +182,14 @@ export function officialKindOf(values: OfficialValues): (typeof KINDS)[number] |
  */
 export function checkOfficialUsage(values: OfficialValues): void {
   const kind = officialKindOf(values);
-  if (kind === undefined) return;
+  if (kind === undefined) {
+    if (values.lock || values['pdf-a1'] !== undefined)
+      throw usage(
+        `--${values.lock ? 'lock' : 'pdf-a1'} goes with --kind`,
+        `--${values.lock ? 'lock' : 'pdf-a1'} chỉ dùng với --kind`,
+      );
+    return;
+  }
   const reserving = (['reserve-seal-mm', 'reserve-number', 'reserve-date'] as const).filter(
     (flag) => values[flag] !== undefined,
   );
@@ -189,16 +202,22 @@ export function checkOfficialUsage(values: OfficialValues): void {
   pdfA1Of(values);
 }
 
-/** Signs `pdf` with `signer` as `--kind` says. `common` carries the signing options of `kyso sign`. */
-export async function signOfficial(
+/** What `--kind` asks for: the competent person's signature, or one of the agency's. */
+export type OfficialPlan =
+  | { personal: PersonalAppearanceOptions }
+  | { agency: AgencyOptions & { lock?: FieldLockSpec; pdfA1?: boolean } };
+
+/**
+ * Reads the `--kind` options into the flow's options (files read, anchors found), checking every
+ * combination first. `validation` becomes the agency's check of the personal signature, now.
+ */
+export async function officialPlan(
   pdf: Uint8Array,
   values: OfficialValues,
-  signer: Signer,
-  common: Record<string, unknown> & { validation?: SignerValidationOptions },
-): Promise<SignPdfResult> {
+  validation: SignerValidationOptions | undefined,
+): Promise<OfficialPlan> {
   const kind = officialKindOf(values)!;
   checkOfficialUsage(values);
-  const { visible: _plainBox, ...options } = common;
   const pdfA1 = pdfA1Of(values);
   if (kind === 'personal') {
     const image = file(values.image, '--image');
@@ -230,14 +249,7 @@ export async function signOfficial(
       placement = { page: Number(values.page), rect: { x, y, width, height } };
     }
     const agencyFields = agencyFieldsOf(values);
-    return signPersonal(pdf, {
-      ...options,
-      ...pdfA1,
-      signer,
-      image,
-      placement,
-      ...(agencyFields ? { agencyFields } : {}),
-    });
+    return { personal: { ...pdfA1, image, placement, ...(agencyFields ? { agencyFields } : {}) } };
   }
   const basis = values.basis ?? (kind === 'copy' ? 'agency-copy' : 'personal-signature');
   if (!(BASES as readonly string[]).includes(basis))
@@ -262,6 +274,24 @@ export async function signOfficial(
       ...(values['doc-date'] !== undefined
         ? { documentDate: { date: values['doc-date'], ...placeOf(values['date-at'], '--date-at') } }
         : {}),
+    };
+  } else if (kind === 'number') {
+    if (values['doc-number'] === undefined)
+      throw usage('--kind number needs --doc-number', '--kind number cần --doc-number');
+    appearance = {
+      kind: 'number',
+      text: values['doc-number'],
+      ...placeOf(values['number-at'], '--number-at'),
+      font: loadDefaultFont(),
+    };
+  } else if (kind === 'date') {
+    if (values['doc-date'] === undefined)
+      throw usage('--kind date needs --doc-date', '--kind date cần --doc-date');
+    appearance = {
+      kind: 'date',
+      date: values['doc-date'],
+      ...placeOf(values['date-at'], '--date-at'),
+      font: loadDefaultFont(),
     };
   } else if (kind === 'copy') {
     if (values['copy-form'] === undefined || values.agency === undefined)
@@ -288,25 +318,65 @@ export async function signOfficial(
       provincialRule: 'lao-cai',
     };
   }
-  const v = options.validation;
-  return signAgency(pdf, {
-    ...options,
-    ...pdfA1,
-    // On the agency's last signature; on a field the personal signature reserved, it must be the
-    // lock the field was reserved with.
-    ...(values.lock ? { lock: LOCK_ALL } : {}),
-    signer,
-    appearance,
-    basis: basis as AgencyBasis,
-    ...(v
-      ? {
-          personalCheck: {
-            trustAnchors: v.trustAnchors,
-            ...(v.crls ? { crls: v.crls } : {}),
-            ...(v.revocation ? { revocation: v.revocation } : {}),
-            ...(v.transport ? { transport: v.transport } : {}),
-          },
-        }
-      : {}),
-  });
+  const v = validation;
+  return {
+    agency: {
+      ...pdfA1,
+      // On the agency's last signature; on a field the personal signature reserved, it must be the
+      // lock the field was reserved with.
+      ...(values.lock ? { lock: LOCK_ALL } : {}),
+      appearance,
+      basis: basis as AgencyBasis,
+      ...(v
+        ? {
+            personalCheck: {
+              trustAnchors: v.trustAnchors,
+              ...(v.crls ? { crls: v.crls } : {}),
+              ...(v.revocation ? { revocation: v.revocation } : {}),
+              ...(v.transport ? { transport: v.transport } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** Signs `pdf` with `signer` as `--kind` says. `common` carries the signing options of `kyso sign`. */
+export async function signOfficial(
+  pdf: Uint8Array,
+  values: OfficialValues,
+  signer: Signer,
+  common: Record<string, unknown> & { validation?: SignerValidationOptions },
+): Promise<SignPdfResult> {
+  const { visible: _plainBox, ...options } = common;
+  const plan = await officialPlan(pdf, values, options.validation);
+  return 'personal' in plan
+    ? signPersonal(pdf, { ...options, ...plan.personal, signer })
+    : signAgency(pdf, { ...options, ...plan.agency, signer });
+}
+
+/**
+ * Prepares (first of two steps) the signature `--kind` asks for. `common` carries the options of
+ * `kyso prepare`, the signer's certificate, chain and state key among them. One signature per
+ * step: the agency's number and date are `--kind number` and `--kind date` after the seal.
+ */
+export async function prepareOfficial(
+  pdf: Uint8Array,
+  values: OfficialValues,
+  common: Record<string, unknown> & {
+    certificate: Uint8Array;
+    stateKey: Uint8Array;
+    validation?: SignerValidationOptions;
+  },
+): Promise<PreparedPdfSignature> {
+  const { visible: _plainBox, ...options } = common;
+  if (officialKindOf(values) === 'organisation' && (values['doc-number'] ?? values['doc-date']) !== undefined)
+    throw usage(
+      'in two steps the number and the date are signatures of their own: prepare --kind number and --kind date after the seal',
+      'khi ký hai bước, số và ngày là các chữ ký riêng: hãy chuẩn bị --kind number và --kind date sau con dấu',
+    );
+  const plan = await officialPlan(pdf, values, options.validation);
+  return 'personal' in plan
+    ? preparePersonalSignature(pdf, { ...options, ...plan.personal })
+    : prepareAgencySignature(pdf, { ...options, ...plan.agency });
 }

@@ -159,10 +159,6 @@ export async function sign(args: readonly string[], io: CliIo): Promise<number> 
   const lang = pickLang(values.lang, io.env);
   const official = officialKindOf(values) !== undefined;
   checkOfficialUsage(values);
-  if (!official && (values.lock || values['pdf-a1'] !== undefined))
-    throw new UsageError(
-      `--${values.lock ? 'lock' : 'pdf-a1'} goes with --kind / --${values.lock ? 'lock' : 'pdf-a1'} chỉ dùng với --kind`,
-    );
   if (positionals.length !== 1) throw new UsageError('kyso sign takes one input PDF');
   const input = positionals[0]!;
   const output = checkOutput(values.output, [input]);
