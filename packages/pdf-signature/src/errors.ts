@@ -74,6 +74,8 @@ export type PdfErrorCode =
   | 'OFFICIAL_PERSONAL_SIGNATURE_REQUIRED'
   /** The personal signature could not be checked now (revocation or path unknown). */
   | 'OFFICIAL_PERSONAL_SIGNATURE_UNCHECKED'
+  /** The document fails verification after the personal signature (a later signature is broken). */
+  | 'OFFICIAL_DOCUMENT_NOT_VALID'
   /** A personal signature with an organisation's certificate, or the agency's with a person's. */
   | 'OFFICIAL_CERTIFICATE_KIND'
   /** A DocMDP certification where the agency's later fields do not exist (yet). */

@@ -80,6 +80,16 @@ describe('one reader of DocMDP and FieldMDP for signing and verification', () =>
     expect(signingRefusal(pdf, 'KyDuyet')).toBe('PDF_SIGN_FIELD_LOCKED');
   });
 
+  it('locks every field when a FieldMDP reference cannot be read and no /Lock stands in for it (the strictest reading)', () => {
+    const pdf = signedForm([fieldMdp('/Action /Bogus /Fields [(SoVanBan)]')]);
+    expect(signatureFieldMdp(PdfDocument.load(pdf), signature).locks).toEqual([
+      { action: 'All', fields: [] },
+    ]);
+    expect(signingRefusal(pdf, 'KyDuyet')).toBe('PDF_SIGN_FIELD_LOCKED');
+    // Without any FieldMDP reference nothing is locked.
+    expect(signatureFieldMdp(PdfDocument.load(signedForm([])), signature).locks).toEqual([]);
+  });
+
   it('takes the lowest /P of the references and the /Lock read in their stead', () => {
     const pdf = signedForm([fieldMdp('/Action /Bogus /P 3')], '<< /Type /SigFieldLock /Action /All /P 2 >>');
     expect(signatureFieldMdp(PdfDocument.load(pdf), signature).p).toBe(2);

@@ -686,7 +686,7 @@ describe('signPersonal then signAgency', () => {
     const numbered = await complete(
       await prepareAgencySignature(sealed.bytes, {
         ...agency,
-        fieldName: 'VanThu_SoKyHieu',
+        // No field name: the one empty number field, reserved under the seal's name "VanThu".
         signingTime: ISSUED_AT,
         appearance: { kind: 'number', text: '45/UBND-VP', font: loadDefaultFont() },
       }),

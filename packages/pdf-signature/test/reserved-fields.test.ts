@@ -7,7 +7,14 @@ import { signAgency, signPersonal, verifyPdf } from '../src/index.js';
 import { type PdfDict, PdfName, PdfRef, type PdfValue } from '../src/reader/objects.js';
 import { addToAnnots, catalogRef, dictAt, formFields, pageRefs, prepareAcroForm } from '../src/sign/form.js';
 import { IncrementalUpdate } from '../src/writer/incremental.js';
-import { latin1Bytes, PdfRawStream, pdfDict, pdfTextString, withEntries } from '../src/writer/serialize.js';
+import {
+  latin1Bytes,
+  PdfRawStream,
+  pdfDict,
+  pdfHexString,
+  pdfTextString,
+  withEntries,
+} from '../src/writer/serialize.js';
 import { encodePng, sealImage, signatureImage } from './support/appearance-kit.js';
 
 /**
@@ -199,6 +206,158 @@ describe('fields reserved by a certified personal signature', () => {
     });
     const after = await personalAfter(pdf);
     expect(after.modifiedAfter).toBe('disallowed');
+  });
+
+  it('refuses a drawing widget whose value is a signature nobody verifies: not in the form, or without /ByteRange and /Contents', async () => {
+    for (const listed of [false, true]) {
+      const pdf = tamper((u, at) => {
+        const fake = u.allocate();
+        u.set(fake, pdfDict({ Type: new PdfName('Sig'), Filter: new PdfName('Adobe.PPKLite') }));
+        const entries = {
+          FT: new PdfName('Sig'),
+          T: pdfTextString('Gia'),
+          V: fake,
+          AP: pdfDict({ N: at.form(RED_SQUARE) }),
+        };
+        if (listed) addWidget(u, at, entries);
+        else {
+          // On the page only: findSignatures walks /Fields, so this "signature" is never checked.
+          const widget = u.allocate();
+          u.set(
+            widget,
+            pdfDict({
+              Type: new PdfName('Annot'),
+              Subtype: new PdfName('Widget'),
+              Rect: [100, 400, 200, 500],
+              F: 4,
+              P: at.page,
+              ...entries,
+            }),
+          );
+          addToAnnots(u, at.page, widget);
+        }
+      });
+      const after = await personalAfter(pdf);
+      expect(after.modifiedAfter, `listed in the form: ${listed}`).toBe('disallowed');
+    }
+  });
+
+  it('refuses a drawing widget hung under a listed field (its /Parent) but missing from that field’s /Kids', async () => {
+    const pdf = tamper((u, at) => {
+      // The field is listed, hidden and invisible, its value shaped like a signature (and broken);
+      // its orphan widget draws.
+      const fake = u.allocate();
+      u.set(
+        fake,
+        pdfDict({
+          Type: new PdfName('Sig'),
+          Filter: new PdfName('Adobe.PPKLite'),
+          ByteRange: [0, 0, 0, 0],
+          Contents: pdfHexString(new Uint8Array(8)),
+        }),
+      );
+      const field = addWidget(u, at, {
+        FT: new PdfName('Sig'),
+        T: pdfTextString('An'),
+        V: fake,
+        Rect: [0, 0, 0, 0],
+        F: 2,
+      });
+      const orphan = u.allocate();
+      u.set(
+        orphan,
+        pdfDict({
+          Type: new PdfName('Annot'),
+          Subtype: new PdfName('Widget'),
+          Parent: field,
+          Rect: [100, 400, 200, 500],
+          F: 4,
+          P: at.page,
+          AP: pdfDict({ N: at.form(RED_SQUARE) }),
+        }),
+      );
+      addToAnnots(u, at.page, orphan);
+    });
+    expect((await personalAfter(pdf)).modifiedAfter).toBe('disallowed');
+  });
+
+  it('judges an annotation that only claims /FT /Sig (a Square) as the annotation it is', async () => {
+    const pdf = tamper((u, at) => {
+      const square = u.allocate();
+      u.set(
+        square,
+        pdfDict({
+          Type: new PdfName('Annot'),
+          Subtype: new PdfName('Square'),
+          FT: new PdfName('Sig'),
+          Rect: [100, 400, 200, 500],
+          IC: [1, 0, 0],
+          F: 4,
+          P: at.page,
+        }),
+      );
+      addToAnnots(u, at.page, square);
+    });
+    const after = await personalAfter(pdf);
+    expect(after.modifiedAfter).toBe('disallowed');
+    expect(after.why).toContain('rule: annotations');
+  });
+
+  it('takes a /Rect it cannot read as numbers (indirect ones) as visible', async () => {
+    const pdf = tamper((u, at) => {
+      const numbers = [100, 400, 200, 500].map((n) => {
+        const ref = u.allocate();
+        u.set(ref, n);
+        return ref;
+      });
+      addWidget(u, at, {
+        FT: new PdfName('Sig'),
+        T: pdfTextString('Khung'),
+        Rect: numbers,
+        AP: pdfDict({ N: at.form(RED_SQUARE) }),
+      });
+    });
+    expect((await personalAfter(pdf)).modifiedAfter).toBe('disallowed');
+  });
+
+  it('refuses the signed personal widget redrawn or hidden; locking it is allowed', async () => {
+    for (const [change, verdict] of [
+      ['redrawn', 'disallowed'],
+      ['hidden', 'disallowed'],
+      ['locked', 'allowed'],
+    ] as const) {
+      const pdf = tamper((u, at) => {
+        const widget = dictAt(u, at.personal);
+        u.set(
+          at.personal,
+          withEntries(
+            widget,
+            change === 'redrawn'
+              ? { AP: pdfDict({ N: at.form(RED_SQUARE) }) }
+              : { F: change === 'hidden' ? 6 : 4 | 128 },
+          ),
+        );
+      });
+      const after = await personalAfter(pdf);
+      expect(after.modifiedAfter, change).toBe(verdict);
+      if (verdict === 'disallowed') expect(after.why, change).toContain('rule: appearance-replaced');
+    }
+  });
+
+  it('the agency does not sign a document whose signature after the personal one is broken', async () => {
+    const pdf = tamper((u, at) => {
+      const fake = u.allocate();
+      u.set(fake, pdfDict({ Type: new PdfName('Sig'), Filter: new PdfName('Adobe.PPKLite') }));
+      addWidget(u, at, { FT: new PdfName('Sig'), T: pdfTextString('Gia'), V: fake, Rect: [0, 0, 0, 0] });
+    });
+    await expect(
+      signAgency(pdf, {
+        signer: signerOf('organisation'),
+        unsafeSkipSignerValidation: true,
+        personalCheck: { trustAnchors: [root], revocation: 'none' },
+        appearance: { kind: 'seal', seal: encodePng(sealImage(600)), sealMm: 36 },
+      }),
+    ).rejects.toMatchObject({ code: 'OFFICIAL_DOCUMENT_NOT_VALID' });
   });
 
   it('allows a new unsigned widget that draws nothing and that no viewer redraws', async () => {

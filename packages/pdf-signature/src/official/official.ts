@@ -509,8 +509,14 @@ function agencyField(
         : kind === 'urgent'
           ? `${AGENCY_FIELD_NAME}_DoKhan`
           : AGENCY_FIELD_NAME;
-  const name = given ?? fallback;
-  const field = formFields(doc).find((f) => f.name === name);
+  const fields = formFields(doc);
+  const emptySig = (f: FormField) => f.type === 'Sig' && f.dict.get('V') === undefined;
+  // A number or date field reserved under another seal name (agencyFields.fieldName): the one
+  // empty field with its suffix, so two steps find it as signAgency does.
+  const suffix = kind === 'number' ? NUMBER_SUFFIX : kind === 'date' ? DATE_SUFFIX : undefined;
+  const reservedElsewhere = suffix ? fields.filter((f) => f.name.endsWith(suffix) && emptySig(f)) : [];
+  const name = given ?? (reservedElsewhere.length === 1 ? reservedElsewhere[0]!.name : fallback);
+  const field = fields.find((f) => f.name === name);
   const empty = field !== undefined && field.type === 'Sig' && field.dict.get('V') === undefined;
   if (empty && given !== undefined) return { name, reserved: field };
   // A copy or an attachment fills a reserved field only when the caller names it: the default
@@ -717,6 +723,19 @@ async function checkPersonal(
       (s.modifiedAfter === 'none' || s.modifiedAfter === 'allowed'),
   );
   const last = valid.at(-1);
+  // A signature after it that is broken, or a document that fails as a whole, is not issued: the
+  // agency's signature would vouch for whatever that signature's update did.
+  const after = last ? report.signatures.indexOf(last) : -1;
+  const failedAt = report.signatures.findIndex((s, i) => i > after && s.indication === 'TOTAL_FAILED');
+  const failed = failedAt < 0 ? undefined : report.signatures[failedAt];
+  if (last && (failed || report.indication === 'TOTAL_FAILED'))
+    throw new PdfError(
+      'OFFICIAL_DOCUMENT_NOT_VALID',
+      `the document fails verification after the personal signature${failed ? ` (signature ${failedAt + 1}, field "${failed.fieldName}")` : ''}: the agency does not sign it (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2)`,
+      {
+        messageVi: `văn bản không hợp lệ khi kiểm tra sau chữ ký cá nhân${failed ? ` (chữ ký thứ ${failedAt + 1}, trường "${failed.fieldName}")` : ''}: cơ quan không ký số văn bản này (Nghị định 30/2020/NĐ-CP Điều 32 khoản 2)`,
+      },
+    );
   if (!last) {
     const unchecked = personal.some((s) => s.intact && s.indication === 'INDETERMINATE');
     if (unchecked)

@@ -110,15 +110,16 @@ export function referencedFieldMdp(doc: PdfDocument, signature: PdfValue | undef
  * unreadable reference does not unlock what the field says signing it locks.
  */
 export function signatureFieldMdp(doc: PdfDocument, signature: SignatureObjects): FieldMdp {
-  const referenced =
-    signature.dictionary === null
-      ? { locks: [], p: null }
-      : referencedFieldMdp(doc, new PdfRef(signature.dictionary, 0));
-  if (referenced.locks.length > 0 || signature.field === null) return referenced;
-  const field = doc.deref(new PdfRef(signature.field, 0));
-  if (!(field instanceof PdfDict)) return referenced;
-  const own = readLock(doc, field.get('Lock'));
-  return { locks: own.lock ? [own.lock] : [], p: lowestLevel(referenced.p, own.p) };
+  const dictionary = signature.dictionary === null ? undefined : new PdfRef(signature.dictionary, 0);
+  const referenced = dictionary === undefined ? { locks: [], p: null } : referencedFieldMdp(doc, dictionary);
+  if (referenced.locks.length > 0) return referenced;
+  const field = signature.field === null ? undefined : doc.deref(new PdfRef(signature.field, 0));
+  const own = field instanceof PdfDict ? readLock(doc, field.get('Lock')) : { lock: null, p: null };
+  if (own.lock) return { locks: [own.lock], p: lowestLevel(referenced.p, own.p) };
+  // A FieldMDP reference that names no fields kyso can read, with no /Lock to read instead, locks
+  // what it might have locked: every field (a verifier reads the strictest).
+  const unreadable = dictionary !== undefined && references(doc, dictionary, 'FieldMDP').length > 0;
+  return { locks: unreadable ? [{ action: 'All', fields: [] }] : [], p: lowestLevel(referenced.p, own.p) };
 }
 
 /** Whether one of `locks` covers the field named `name` (a listed name covers its descendants). */

@@ -1,6 +1,5 @@
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
-import { decodeStream } from '../reader/filters.js';
 import { type FieldLock, isLocked, readLock, referencedFieldMdp } from '../reader/mdp.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../reader/objects.js';
 import {
@@ -12,6 +11,7 @@ import {
   permissionsOf,
 } from './permissions.js';
 import { REFERRER_LIMITS, ReferrerIndex } from './referrers.js';
+import { widgetShows } from './widget-visibility.js';
 
 /**
  * What changed after a signature, judged conservatively: the only updates kyso allows after a
@@ -364,7 +364,9 @@ function analyse(
           `một chữ ký (đối tượng ${num}) được thêm vào dù ${noChangesBy(permissions).vi}`,
         );
     } else if (
-      dict.name('FT') === 'Sig' ||
+      // A signature field, or its widget: an annotation of another kind claiming /FT /Sig is judged
+      // as the annotation it is.
+      (dict.name('Subtype') === undefined && dict.name('FT') === 'Sig') ||
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
     ) {
       kinds.set(num, 'signature-field');
@@ -400,10 +402,21 @@ function analyse(
    * names. A /V that is not one (0, an earlier signature's dictionary, a shared one) signs nothing.
    */
   let valueOwners: Map<number, number> | undefined;
+  let listedFields: Map<number, FormNode> | undefined;
   const signedNow = (num: number): boolean => {
+    // Only a field the form lists (through /Fields and /Kids) is a signature anyone verifies.
+    listedFields ??= formNodes(doc);
+    if (!listedFields.has(num)) return false;
     const parent = kidOf.get(num);
     const v = fieldValue(doc, num) ?? (parent === undefined ? undefined : fieldValue(doc, parent));
     if (!(v instanceof PdfRef) || before.has(v.num) || kinds.get(v.num) !== 'signature') return false;
+    const signature = doc.resolve(v);
+    if (
+      !(signature instanceof PdfDict) ||
+      !Array.isArray(doc.deref(signature.get('ByteRange'))) ||
+      !(doc.deref(signature.get('Contents')) instanceof PdfString)
+    )
+      return false;
     if (!valueOwners) {
       valueOwners = new Map();
       for (const [n, kind] of kinds) {
@@ -424,19 +437,7 @@ function analyse(
   const paintsUnsigned = (num: number): boolean => {
     if (signedNow(num)) return false;
     const dict = doc.resolve(new PdfRef(num, 0));
-    if (!(dict instanceof PdfDict)) return false;
-    const rect = doc.deref(dict.get('Rect'));
-    const visible =
-      Array.isArray(rect) &&
-      rect.length === 4 &&
-      rect.every((n) => typeof n === 'number') &&
-      rect[0] !== rect[2] &&
-      rect[1] !== rect[3];
-    if (!visible) return false;
-    const mk = doc.deref(dict.get('MK'));
-    const drawnFromMk = mk instanceof PdfDict && (mk.get('BG') !== undefined || mk.get('BC') !== undefined);
-    const ap = dict.get('AP');
-    return drawnFromMk || needAppearances || (ap !== undefined && !drawsNothing(doc, ap));
+    return dict instanceof PdfDict && widgetShows(doc, dict, needAppearances);
   };
   for (const [num, kind] of kinds) {
     if (kind === 'signature-field' && !before.has(num) && paintsUnsigned(num))
@@ -591,7 +592,20 @@ function analyse(
               `signature field ${num} changed in ${keys.join(', ')}`,
               `trường chữ ký ${num} bị thay đổi ở ${keys.join(', ')}`,
             );
-          else if (fieldValue(before, num) === undefined) {
+          else if (fieldValue(before, num) !== undefined) {
+            // Signed when this signature was made: it keeps what it showed. Locking it is allowed.
+            const flags = (d: PdfDict) => {
+              const f = d.get('F');
+              return typeof f === 'number' ? f : 0;
+            };
+            const hidden = ((flags(old) ^ flags(now)) & ~LOCK_FLAGS) !== 0;
+            if (hidden || !same(old.get('AP'), now.get('AP')) || !same(old.get('AS'), now.get('AS')))
+              reject(
+                'appearance-replaced',
+                `the ${hidden ? 'flags' : 'appearance'} of signature field ${num}, already signed, changed`,
+                `${hidden ? 'cờ hiển thị' : 'hình hiển thị'} của trường chữ ký ${num}, vốn đã được ký, bị thay đổi`,
+              );
+          } else {
             // An empty field: it may receive a signature of its own, and nothing else that shows.
             if (fieldValue(doc, num) !== undefined && !signedNow(num))
               reject(
@@ -1299,6 +1313,9 @@ function valueChanged(before: PdfDocument, doc: PdfDocument, num: number): boole
   return false;
 }
 
+/** Annotation flags Locked (128) and LockedContents (512): they change nothing that is shown. */
+const LOCK_FLAGS = 128 | 512;
+
 /** The entries of a widget that decide what it shows. */
 const PAINT_KEYS = ['AP', 'AS', 'MK', 'F', 'Rect'];
 
@@ -1371,36 +1388,6 @@ function structuralReferrer(before: PdfDocument, referrer: number, structuralArr
 function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
   const parent = doc.deref(dict.get('Parent'));
   return parent instanceof PdfDict && parent.name('FT') === 'Sig';
-}
-
-/**
- * Whether an appearance dictionary draws nothing: each of its appearances is a form XObject whose
- * content, decoded, is only white space. (Appearance states, or anything unreadable, draw.)
- */
-function drawsNothing(doc: PdfDocument, ap: PdfValue | undefined): boolean {
-  const dict = doc.deref(ap);
-  if (!(dict instanceof PdfDict) || dict.map.size === 0) return false;
-  for (const value of dict.map.values()) {
-    const stream = doc.deref(value);
-    if (
-      !(stream instanceof PdfStream) ||
-      stream.dict.name('Subtype') !== 'Form' ||
-      stream.dataEnd - stream.dataStart > 4096
-    )
-      return false;
-    let data: Uint8Array;
-    try {
-      data = decodeStream(stream.dict, doc.streamData(stream));
-    } catch {
-      return false;
-    }
-    if (
-      data.length > 4096 ||
-      !data.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x00)
-    )
-      return false;
-  }
-  return true;
 }
 
 function refNum(v: PdfValue | undefined): number | undefined {

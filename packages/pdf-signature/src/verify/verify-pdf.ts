@@ -34,6 +34,7 @@ import { type CertificateEncoding, identityOf } from './identity.js';
 import { analyseModifications, type ModificationReport } from './modifications.js';
 import { earlierProof, type ProofOfExistence, tsaRevocationVoidsTimes, validateWithProof } from './poe.js';
 import { blankReport, fail, note, type PdfVerificationReport, type SignatureReport } from './report.js';
+import { widgetShows } from './widget-visibility.js';
 
 export type { DigestFunction, DigestName } from './digest.js';
 export type { PdfVerificationReport, SignatureReport, SignatureReportCheck } from './report.js';
@@ -511,21 +512,11 @@ function showsSomething(doc: PdfDocument, fieldNumber: number | null): boolean {
   try {
     const field = doc.deref(new PdfRef(fieldNumber, 0));
     if (!(field instanceof PdfDict)) return true;
+    const form = doc.deref(doc.catalog().get('AcroForm'));
+    const needAppearances = form instanceof PdfDict && doc.deref(form.get('NeedAppearances')) === true;
     const kids = doc.deref(field.get('Kids'));
     const widgets = [field, ...(Array.isArray(kids) ? kids.map((k) => doc.deref(k)) : [])];
-    return widgets.some((w) => {
-      if (!(w instanceof PdfDict) || w.get('AP') === undefined) return false;
-      const rect = doc.deref(w.get('Rect'));
-      const flags = doc.deref(w.get('F'));
-      const hidden = typeof flags === 'number' && (flags & (2 | 32)) !== 0;
-      const area =
-        Array.isArray(rect) &&
-        rect.length === 4 &&
-        rect.every((x) => typeof x === 'number') &&
-        (rect[2] as number) !== (rect[0] as number) &&
-        (rect[3] as number) !== (rect[1] as number);
-      return area && !hidden;
-    });
+    return widgets.some((w) => w instanceof PdfDict && widgetShows(doc, w, needAppearances));
   } catch {
     return true;
   }
