@@ -772,6 +772,70 @@ describe('signPersonal then signAgency', () => {
     expect((await verifyPdf(sealed.bytes, check)).indication).toBe('TOTAL_PASSED');
   });
 
+  it('on a scanned letter (an image, no text), draws nothing over its ink: personal, seal, and a copy of the digitised document', async () => {
+    // The letter as a scan: rendered at 150 dpi and laid on a page as one image.
+    const source = save(await letter(), 'to-scan.pdf');
+    const prefix = join(dir, `scan-${counter}`);
+    tool('pdftoppm', ['-r', '150', '-png', '-singlefile', source, prefix]);
+    const scanDoc = await PDFDocument.create();
+    const scan = await scanDoc.embedPng(readFileSync(`${prefix}.png`));
+    scanDoc.addPage([595, H]).drawImage(scan, { x: 0, y: 0, width: 595, height: H });
+    const scanned = await scanDoc.save({ useObjectStreams: false });
+    // The anchors cannot be read from an image: a named error, not a guess.
+    expect(
+      await codeOf(
+        findSignatureAnchors(scanned, { title: 'KT. CHỦ TỊCH / PHÓ CHỦ TỊCH', name: 'Nguyễn Văn An' }),
+      ),
+    ).toMatch(/^APPEARANCE_/);
+    const before = render(save(scanned, 'scanned.pdf'));
+    const ink = (img: typeof before, i: number) =>
+      img.pixels[i]! + img.pixels[i + 1]! + img.pixels[i + 2]! < 3 * 128;
+    /** Pixels the signing changed that lie on (or next to) the scan's ink: none may. */
+    const coveredInk = (after: typeof before) => {
+      let covered = 0;
+      let changed = 0;
+      for (let y = 1; y < before.height - 1; y++)
+        for (let x = 1; x < before.width - 1; x++) {
+          const i = (y * before.width + x) * 4;
+          const differs = [0, 1, 2].some((c) => Math.abs(after.pixels[i + c]! - before.pixels[i + c]!) > 40);
+          if (!differs) continue;
+          changed += 1;
+          const near = [-1, 0, 1].some((dy) =>
+            [-1, 0, 1].some((dx) => ink(before, ((y + dy) * before.width + x + dx) * 4)),
+          );
+          if (near) covered += 1;
+        }
+      return { covered, changed };
+    };
+    // Between the title (its bottom at 316 + 4 pt from the top) and the name (its top at 420 − 13).
+    const personal = await signPersonal(scanned, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      image: signaturePng,
+      placement: { page: 1, rect: { x: 340, y: H - 400, width: 180, height: 70 } },
+    });
+    const sealed = await signAgency(personal.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: check,
+      appearance: { kind: 'seal', seal: sealPng, sealMm: 36 },
+    });
+    const issued = coveredInk(render(save(sealed.bytes, 'scanned-issued.pdf')));
+    expect(issued.changed).toBeGreaterThan(1000); // the blue signature and the red seal were drawn
+    expect(issued.covered).toBe(0);
+    // A copy of the digitised document: the text at the top right, in the margin above the heading.
+    const copied = await signAgency(scanned, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      basis: 'digitised-incoming',
+      appearance: { kind: 'copy', copyForm: 'Sao y', agency: 'UBND tỉnh Lào Cai', font: loadDefaultFont() },
+    });
+    const copy = coveredInk(render(save(copied.bytes, 'scanned-copy.pdf')));
+    expect(copy.changed).toBeGreaterThan(100);
+    expect(copy.covered).toBe(0);
+    expect(await pdfsig(copied.bytes)).toEqual(['Signature is Valid.']);
+  });
+
   it('writes dates as Phụ lục I does', () => {
     expect(formatDocumentDate('2026-12-01')).toBe('ngày 01 tháng 12 năm 2026');
     expect(formatDocumentDate('2026-02-15')).toBe('ngày 15 tháng 02 năm 2026');
