@@ -12,10 +12,18 @@
  * This holds for any signer's widget, not only kyso's. An appearance it cannot read (an inline
  * image, a filter it does not decode, no image at all) gives no image box: the caller falls back
  * to the widget's rectangle and says so.
+ *
+ * Reading costs at most a budget, whatever the appearance holds: each form's content is decoded
+ * once (cached by object), every content byte read counts (whitespace and comments too, and a
+ * form drawn again is read again), as does every operator; a decode is refused as it passes the
+ * bytes left. A budget run out stops the whole reading with no image box (fail closed, the reason
+ * named in {@link readAppearanceImage}'s result): the caller's fallback and warning
+ * (`APPEARANCE_PERSONAL_IMAGE_NOT_FOUND`) follow.
  */
 import { type Matrix, userRectToView, type ViewRect } from '../appearance/geometry.js';
+import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
-import { decodeStream } from '../reader/filters.js';
+import { inflate } from '../reader/filters.js';
 import { latin1 } from '../reader/lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from '../reader/objects.js';
 import { type FormField, pageGeometry, pageRefs, widgetPage } from '../sign/form.js';
@@ -36,8 +44,43 @@ type Box = [number, number, number, number];
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 /** Forms nested deeper than this are not followed (a signature's appearance nests two or three). */
 const MAX_FORM_DEPTH = 8;
-/** Operators read over all the forms of one appearance, at most. */
-const MAX_OPERATIONS = 200_000;
+
+/** What reading one widget's appearance may cost, over all its forms. */
+export interface AppearanceBudget {
+  /** Content bytes read: decoded once per form, counted at every read of it. */
+  bytes: number;
+  /** Operators read. */
+  operations: number;
+}
+
+/** kyso's budget: a signature's appearance is a few kilobytes and a few dozen operators. */
+export const APPEARANCE_BUDGET: Readonly<AppearanceBudget> = { bytes: 16 * 1024 * 1024, operations: 200_000 };
+
+/** The work a reading did, to show it bounded. */
+export interface AppearanceReadStats {
+  /** Content bytes read (the budget's `bytes` spent). */
+  bytesRead: number;
+  /** Bytes decoded, each form's once (a decode refused at the budget counts none). */
+  decodedBytes: number;
+  /** Forms whose content was decoded. */
+  decodes: number;
+  /** Reads of a form already decoded, served from the cache. */
+  cacheHits: number;
+  /** Operators read. */
+  operations: number;
+}
+
+/** Why a reading stopped before its end: a budget spent (`bytes`, `operations`). */
+export type AppearanceStop = 'bytes' | 'operations';
+
+/** The image box a widget's appearance paints, and what reading it cost. */
+export interface AppearanceReading {
+  /** In the page's user space, within the widget's `/Rect`; undefined when it cannot be told. */
+  image: Box | undefined;
+  /** Set when a budget ran out (then `image` is undefined). */
+  stopped?: AppearanceStop;
+  stats: AppearanceReadStats;
+}
 
 /** The widget of `field` (its first kid, or the field itself when merged), or null when it has no place on a page. */
 export function widgetPlace(update: IncrementalUpdate, field: FormField): WidgetPlace | null {
@@ -54,7 +97,7 @@ export function widgetPlace(update: IncrementalUpdate, field: FormField): Widget
   const geometry = pageGeometry(update, pageRef);
   const view = userRectToView(geometry, rect);
   if (!(view.width > 0 && view.height > 0)) return null;
-  const drawn = imageInWidget(doc, dict, rect);
+  const drawn = readAppearanceImage(doc, dict, rect).image;
   return { page: index + 1, rect: view, image: drawn ? userRectToView(geometry, drawn) : undefined };
 }
 
@@ -67,79 +110,174 @@ export function overlaps(a: { page: number; rect: ViewRect }, b: { page: number;
   );
 }
 
-/** The user-space area the widget's normal appearance paints images in, within its `/Rect`. */
-function imageInWidget(doc: PdfDocument, widget: PdfDict, rect: Box): Box | undefined {
-  const ap = doc.deref(widget.get('AP'));
-  const form = ap instanceof PdfDict ? doc.deref(ap.get('N')) : undefined;
-  // A dictionary of appearance states is a check box's, not a signature's.
-  if (!(form instanceof PdfStream)) return undefined;
-  const bbox = boxOf(doc.deref(form.dict.get('BBox')));
-  if (!bbox) return undefined;
-  const matrix = matrixOf(doc.deref(form.dict.get('Matrix')));
-  const painted = paintedImages(doc, form, bbox, 0, { left: MAX_OPERATIONS });
-  if (!painted) return undefined;
-  // Algorithm 8.1: the BBox through the Matrix, its bounds fitted onto the Rect.
-  const [tx1, ty1, tx2, ty2] = bounds(bbox, matrix);
-  if (!(tx2 > tx1 && ty2 > ty1)) return undefined;
-  const sx = (rect[2] - rect[0]) / (tx2 - tx1);
-  const sy = (rect[3] - rect[1]) / (ty2 - ty1);
-  const fit: Matrix = [sx, 0, 0, sy, rect[0] - tx1 * sx, rect[1] - ty1 * sy];
-  return clip(bounds(painted, multiply(matrix, fit)), rect);
+/**
+ * The user-space area the widget's normal appearance paints images in, within its `/Rect`, read
+ * within `budget`.
+ */
+export function readAppearanceImage(
+  doc: PdfDocument,
+  widget: PdfDict,
+  rect: Box,
+  budget: AppearanceBudget = APPEARANCE_BUDGET,
+): AppearanceReading {
+  const reader = new AppearanceReader(doc, budget);
+  const image = reader.imageInWidget(widget, rect);
+  return reader.stopped
+    ? { image: undefined, stopped: reader.stopped, stats: reader.stats }
+    : { image, stats: reader.stats };
+}
+
+/** One reading of an appearance: its budget, its cache of decoded contents. */
+class AppearanceReader {
+  readonly stats: AppearanceReadStats = {
+    bytesRead: 0,
+    decodedBytes: 0,
+    decodes: 0,
+    cacheHits: 0,
+    operations: 0,
+  };
+  stopped: AppearanceStop | undefined;
+  /** Decoded contents by object number (or by stream for a direct one); null when it cannot be decoded. */
+  private readonly contents = new Map<number | PdfStream, Uint8Array | null>();
+
+  constructor(
+    private readonly doc: PdfDocument,
+    private readonly budget: AppearanceBudget,
+  ) {}
+
+  imageInWidget(widget: PdfDict, rect: Box): Box | undefined {
+    const doc = this.doc;
+    const ap = doc.deref(widget.get('AP'));
+    const entry = ap instanceof PdfDict ? ap.get('N') : undefined;
+    const form = doc.deref(entry);
+    // A dictionary of appearance states is a check box's, not a signature's.
+    if (!(form instanceof PdfStream)) return undefined;
+    const bbox = boxOf(doc.deref(form.dict.get('BBox')));
+    if (!bbox) return undefined;
+    const matrix = matrixOf(doc.deref(form.dict.get('Matrix')));
+    const painted = this.paintedImages(form, entry instanceof PdfRef ? entry.num : form, bbox, 0);
+    if (!painted || this.stopped) return undefined;
+    // Algorithm 8.1: the BBox through the Matrix, its bounds fitted onto the Rect.
+    const [tx1, ty1, tx2, ty2] = bounds(bbox, matrix);
+    if (!(tx2 > tx1 && ty2 > ty1)) return undefined;
+    const sx = (rect[2] - rect[0]) / (tx2 - tx1);
+    const sy = (rect[3] - rect[1]) / (ty2 - ty1);
+    const fit: Matrix = [sx, 0, 0, sy, rect[0] - tx1 * sx, rect[1] - ty1 * sy];
+    return clip(bounds(painted, multiply(matrix, fit)), rect);
+  }
+
+  /**
+   * The form's content, decoded once, its length counted against the budget at every read;
+   * undefined when it cannot be decoded or the budget has run out (then `stopped` says so).
+   */
+  private content(form: PdfStream, key: number | PdfStream): Uint8Array | undefined {
+    const left = this.budget.bytes - this.stats.bytesRead;
+    let content = this.contents.get(key);
+    if (content !== undefined) this.stats.cacheHits += 1;
+    else {
+      try {
+        content = decodeWithin(form.dict, this.doc.streamData(form), Math.max(0, left));
+        this.stats.decodes += 1;
+        this.stats.decodedBytes += content.length;
+      } catch (error) {
+        if (error instanceof PdfError && error.code === 'PDF_STREAM_TOO_LARGE') {
+          this.stopped = 'bytes';
+          return undefined;
+        }
+        content = null;
+      }
+      this.contents.set(key, content);
+    }
+    if (content === null) return undefined;
+    if (content.length > left) {
+      this.stopped = 'bytes';
+      return undefined;
+    }
+    this.stats.bytesRead += content.length;
+    return content;
+  }
+
+  /**
+   * The bounds, in the form's own space and clipped to its BBox, of the images the form paints,
+   * directly or through nested forms; undefined when there are none, the content cannot be read
+   * or the budget has run out.
+   */
+  private paintedImages(form: PdfStream, key: number | PdfStream, bbox: Box, depth: number): Box | undefined {
+    if (depth > MAX_FORM_DEPTH) return undefined;
+    const doc = this.doc;
+    const content = this.content(form, key);
+    if (!content) return undefined;
+    const resources = doc.deref(form.dict.get('Resources'));
+    const xobjects = resources instanceof PdfDict ? doc.deref(resources.get('XObject')) : undefined;
+    const stack: Matrix[] = [];
+    let ctm: Matrix = IDENTITY;
+    let found: Box | undefined;
+    for (const { op, operands } of operations(content)) {
+      if (++this.stats.operations > this.budget.operations) {
+        this.stats.operations = this.budget.operations;
+        this.stopped = 'operations';
+        return undefined;
+      }
+      if (op === 'q') {
+        if (stack.length >= 64) return undefined;
+        stack.push(ctm);
+      } else if (op === 'Q') ctm = stack.pop() ?? IDENTITY;
+      else if (op === 'cm') {
+        const m = operands.slice(-6);
+        if (m.length !== 6 || !m.every((n) => typeof n === 'number')) return undefined;
+        ctm = multiply(m as unknown as Matrix, ctm);
+      } else if (op === 'BI')
+        return undefined; // an inline image, whose data this reader does not skip
+      else if (op === 'Do') {
+        const name = operands.at(-1);
+        const entry =
+          name instanceof PdfName && xobjects instanceof PdfDict ? xobjects.get(name.name) : undefined;
+        const target = doc.deref(entry);
+        if (!(target instanceof PdfStream)) continue;
+        let box: Box | undefined;
+        if (target.dict.name('Subtype') === 'Image') box = bounds([0, 0, 1, 1], ctm);
+        else if (target.dict.name('Subtype') === 'Form') {
+          const inner = boxOf(doc.deref(target.dict.get('BBox')));
+          const key = entry instanceof PdfRef ? entry.num : target;
+          const painted = inner && this.paintedImages(target, key, inner, depth + 1);
+          if (this.stopped) return undefined;
+          if (painted) box = bounds(painted, multiply(matrixOf(doc.deref(target.dict.get('Matrix'))), ctm));
+        }
+        if (box) found = found ? union(found, box) : box;
+      }
+    }
+    return found && clip(found, bbox);
+  }
 }
 
 /**
- * The bounds, in the form's own space and clipped to its BBox, of the images the form paints,
- * directly or through nested forms; undefined when there are none or the content cannot be read.
+ * A content stream's data through its filters, refusing more than `limit` decoded bytes
+ * (`PDF_STREAM_TOO_LARGE`, thrown as the inflater passes the limit); FlateDecode without
+ * predictor only (content streams are not predicted), others refused.
  */
-function paintedImages(
-  doc: PdfDocument,
-  form: PdfStream,
-  bbox: Box,
-  depth: number,
-  budget: { left: number },
-): Box | undefined {
-  if (depth > MAX_FORM_DEPTH) return undefined;
-  let content: Uint8Array;
-  try {
-    content = decodeStream(form.dict, doc.streamData(form));
-  } catch {
-    return undefined;
-  }
-  const resources = doc.deref(form.dict.get('Resources'));
-  const xobjects = resources instanceof PdfDict ? doc.deref(resources.get('XObject')) : undefined;
-  const stack: Matrix[] = [];
-  let ctm: Matrix = IDENTITY;
-  let found: Box | undefined;
-  for (const { op, operands } of operations(content)) {
-    if (--budget.left < 0) return undefined;
-    if (op === 'q') {
-      if (stack.length >= 64) return undefined;
-      stack.push(ctm);
-    } else if (op === 'Q') ctm = stack.pop() ?? IDENTITY;
-    else if (op === 'cm') {
-      const m = operands.slice(-6);
-      if (m.length !== 6 || !m.every((n) => typeof n === 'number')) return undefined;
-      ctm = multiply(m as unknown as Matrix, ctm);
-    } else if (op === 'BI')
-      return undefined; // an inline image, whose data this reader does not skip
-    else if (op === 'Do') {
-      const name = operands.at(-1);
-      const target =
-        name instanceof PdfName && xobjects instanceof PdfDict
-          ? doc.deref(xobjects.get(name.name))
-          : undefined;
-      if (!(target instanceof PdfStream)) continue;
-      let box: Box | undefined;
-      if (target.dict.name('Subtype') === 'Image') box = bounds([0, 0, 1, 1], ctm);
-      else if (target.dict.name('Subtype') === 'Form') {
-        const inner = boxOf(doc.deref(target.dict.get('BBox')));
-        const painted = inner && paintedImages(doc, target, inner, depth + 1, budget);
-        if (painted) box = bounds(painted, multiply(matrixOf(doc.deref(target.dict.get('Matrix'))), ctm));
-      }
-      if (box) found = found ? union(found, box) : box;
-    }
-  }
-  return found && clip(found, bbox);
+function decodeWithin(dict: PdfDict, data: Uint8Array, limit: number): Uint8Array {
+  const filter = dict.get('Filter');
+  const filters = filter === undefined ? [] : Array.isArray(filter) ? filter : [filter];
+  const parms = dict.get('DecodeParms');
+  const parmsList = Array.isArray(parms) ? parms : [parms];
+  let out = data;
+  filters.forEach((f, i) => {
+    const name = f instanceof PdfName ? f.name : '';
+    const p = parmsList[i];
+    const predictor = p instanceof PdfDict ? p.get('Predictor') : undefined;
+    // A crypt filter (§7.4.10) was applied when the document's reader decrypted the data.
+    if (name === 'Crypt') return;
+    if ((name !== 'FlateDecode' && name !== 'Fl') || (typeof predictor === 'number' && predictor > 1))
+      throw new PdfError('PDF_MALFORMED', `a content stream filtered with ${name} is not read here`, {
+        messageVi: `không đọc luồng nội dung được lọc bằng ${name} ở đây`,
+      });
+    out = inflate(out, limit);
+  });
+  if (out.length > limit)
+    throw new PdfError('PDF_STREAM_TOO_LARGE', `a content stream is larger than the ${limit} bytes left`, {
+      messageVi: `một luồng nội dung lớn hơn ${limit} byte còn lại`,
+    });
+  return out;
 }
 
 /** A content stream's operators with their number and name operands (strings, arrays and dictionaries skipped). */
@@ -180,7 +318,8 @@ function* operations(bytes: Uint8Array): Generator<{ op: string; operands: (numb
       while (j < n && regular(bytes[j]!)) j += 1;
       const word = latin1(bytes, i, j);
       i = j;
-      if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) keep(operands, Number(word));
+      // Unambiguous, so linear: `\d+\.?\d*` backtracks quadratically over a long run of digits.
+      if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(word)) keep(operands, Number(word));
       else {
         yield { op: word, operands };
         operands = [];
