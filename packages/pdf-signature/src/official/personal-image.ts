@@ -23,7 +23,7 @@
 import { type Matrix, userRectToView, type ViewRect } from '../appearance/geometry.js';
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
-import { inflate } from '../reader/filters.js';
+import { decodeStream } from '../reader/filters.js';
 import { latin1 } from '../reader/lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from '../reader/objects.js';
 import { type FormField, pageGeometry, pageRefs, widgetPage } from '../sign/form.js';
@@ -176,7 +176,7 @@ class AppearanceReader {
     if (content !== undefined) this.stats.cacheHits += 1;
     else {
       try {
-        content = decodeWithin(form.dict, this.doc.streamData(form), Math.max(0, left));
+        content = decodeStream(form.dict, this.doc.streamData(form), Math.max(0, left));
         this.stats.decodes += 1;
         this.stats.decodedBytes += content.length;
       } catch (error) {
@@ -248,36 +248,6 @@ class AppearanceReader {
     }
     return found && clip(found, bbox);
   }
-}
-
-/**
- * A content stream's data through its filters, refusing more than `limit` decoded bytes
- * (`PDF_STREAM_TOO_LARGE`, thrown as the inflater passes the limit); FlateDecode without
- * predictor only (content streams are not predicted), others refused.
- */
-function decodeWithin(dict: PdfDict, data: Uint8Array, limit: number): Uint8Array {
-  const filter = dict.get('Filter');
-  const filters = filter === undefined ? [] : Array.isArray(filter) ? filter : [filter];
-  const parms = dict.get('DecodeParms');
-  const parmsList = Array.isArray(parms) ? parms : [parms];
-  let out = data;
-  filters.forEach((f, i) => {
-    const name = f instanceof PdfName ? f.name : '';
-    const p = parmsList[i];
-    const predictor = p instanceof PdfDict ? p.get('Predictor') : undefined;
-    // A crypt filter (§7.4.10) was applied when the document's reader decrypted the data.
-    if (name === 'Crypt') return;
-    if ((name !== 'FlateDecode' && name !== 'Fl') || (typeof predictor === 'number' && predictor > 1))
-      throw new PdfError('PDF_MALFORMED', `a content stream filtered with ${name} is not read here`, {
-        messageVi: `không đọc luồng nội dung được lọc bằng ${name} ở đây`,
-      });
-    out = inflate(out, limit);
-  });
-  if (out.length > limit)
-    throw new PdfError('PDF_STREAM_TOO_LARGE', `a content stream is larger than the ${limit} bytes left`, {
-      messageVi: `một luồng nội dung lớn hơn ${limit} byte còn lại`,
-    });
-  return out;
 }
 
 /** A content stream's operators with their number and name operands (strings, arrays and dictionaries skipped). */

@@ -5,6 +5,9 @@ import { PdfDict, PdfName, type PdfValue } from './objects.js';
 /** The most bytes one stream may inflate to: a compressed stream that would decompress to gigabytes stops here. */
 export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
+/** The most a deflate stream can expand: 258 bytes from about 2 bits. */
+const MAX_DEFLATE_RATIO = 1032;
+
 /** Inflates zlib (FlateDecode) data, refusing to produce more than `limit` bytes. */
 export function inflate(data: Uint8Array, limit = MAX_DECODED_BYTES): Uint8Array {
   const chunks: Uint8Array[] = [];
@@ -24,8 +27,11 @@ export function inflate(data: Uint8Array, limit = MAX_DECODED_BYTES): Uint8Array
       data.length > 2 && (data[0]! & 0x0f) === 8 && ((data[0]! << 8) | data[1]!) % 31 === 0
         ? data.subarray(2)
         : data;
-    for (let i = 0; i < raw.length; i += 65536)
-      inflater.push(raw.subarray(i, Math.min(raw.length, i + 65536)), i + 65536 >= raw.length);
+    // Deflate expands at most about 1032:1: pieces that small overshoot a low limit by little
+    // before it is noticed (a 64 KiB piece of a bomb inflates to 64 MiB).
+    const piece = Math.min(65536, Math.max(1024, Math.floor(limit / MAX_DEFLATE_RATIO)));
+    for (let i = 0; i < raw.length; i += piece)
+      inflater.push(raw.subarray(i, Math.min(raw.length, i + piece)), i + piece >= raw.length);
   } catch (error) {
     if (error instanceof PdfError) throw error;
     failed = error;
@@ -84,8 +90,11 @@ function unpredict(data: Uint8Array, params: PdfDict | undefined): Uint8Array {
   return out;
 }
 
-/** Decodes a stream's data through its /Filter chain (FlateDecode with predictors; others refused). */
-export function decodeStream(dict: PdfDict, data: Uint8Array): Uint8Array {
+/**
+ * Decodes a stream's data through its /Filter chain (FlateDecode with predictors; others refused),
+ * refusing more than `limit` decoded bytes (`PDF_STREAM_TOO_LARGE`).
+ */
+export function decodeStream(dict: PdfDict, data: Uint8Array, limit = MAX_DECODED_BYTES): Uint8Array {
   const filter = dict.get('Filter');
   const filters = filter === undefined ? [] : Array.isArray(filter) ? filter : [filter];
   const parms = dict.get('DecodeParms');
@@ -94,7 +103,7 @@ export function decodeStream(dict: PdfDict, data: Uint8Array): Uint8Array {
   filters.forEach((f: PdfValue, i: number) => {
     const name = f instanceof PdfName ? f.name : '';
     const p = parmsList[i] instanceof PdfDict ? (parmsList[i] as PdfDict) : undefined;
-    if (name === 'FlateDecode' || name === 'Fl') out = unpredict(inflate(out), p);
+    if (name === 'FlateDecode' || name === 'Fl') out = unpredict(inflate(out, limit), p);
     // A crypt filter (§7.4.10) was applied when the document's reader decrypted the data.
     else if (name === 'Crypt') return;
     else
@@ -102,5 +111,9 @@ export function decodeStream(dict: PdfDict, data: Uint8Array): Uint8Array {
         messageVi: `không hỗ trợ bộ lọc luồng ${name}`,
       });
   });
+  if (out.length > limit)
+    throw new PdfError('PDF_STREAM_TOO_LARGE', `a stream is larger than ${limit} bytes`, {
+      messageVi: `một luồng lớn hơn ${limit} byte`,
+    });
   return out;
 }

@@ -1,7 +1,7 @@
 import { PdfError } from '../errors.js';
 import type { PdfDocument } from './document.js';
-import { inflate } from './filters.js';
-import { PdfDict, PdfName, PdfStream } from './objects.js';
+import { decodeStream } from './filters.js';
+import { PdfStream } from './objects.js';
 
 /**
  * The PDF/A part a document claims (ISO 19005-1 §6.7.11): `pdfaid:part` in the XMP of the
@@ -92,7 +92,7 @@ export function pdfaClaim(
     const stream = doc.deref(doc.catalog().get('Metadata'));
     if (!(stream instanceof PdfStream))
       return { part: undefined, reason: 'no-metadata', xmpBytes: 0, stats: NO_STATS };
-    bytes = decodeWithin(stream.dict, doc.streamData(stream), limits.xmpBytes);
+    bytes = decodeStream(stream.dict, doc.streamData(stream), limits.xmpBytes);
   } catch (error) {
     // Metadata kyso cannot decode, or will not decode this far, claims nothing it can act on.
     const reason =
@@ -100,36 +100,6 @@ export function pdfaClaim(
     return { part: undefined, reason, xmpBytes: 0, stats: NO_STATS };
   }
   return { ...scanXmp(decodeXmp(bytes), limits.prefixes), xmpBytes: bytes.length };
-}
-
-/**
- * The stream's data through its filters, refusing more than `limit` decoded bytes
- * (`PDF_STREAM_TOO_LARGE`, thrown as the inflater passes the limit). FlateDecode only, without
- * predictor: XMP is meant to be readable without a PDF parser and is seldom filtered at all.
- */
-function decodeWithin(dict: PdfDict, data: Uint8Array, limit: number): Uint8Array {
-  const filter = dict.get('Filter');
-  const filters = filter === undefined ? [] : Array.isArray(filter) ? filter : [filter];
-  const parms = dict.get('DecodeParms');
-  const parmsList = Array.isArray(parms) ? parms : [parms];
-  let out = data;
-  filters.forEach((f, i) => {
-    const name = f instanceof PdfName ? f.name : '';
-    const p = parmsList[i];
-    const predictor = p instanceof PdfDict ? p.get('Predictor') : undefined;
-    // A crypt filter (§7.4.10) was applied when the document's reader decrypted the data.
-    if (name === 'Crypt') return;
-    if ((name !== 'FlateDecode' && name !== 'Fl') || (typeof predictor === 'number' && predictor > 1))
-      throw new PdfError('PDF_MALFORMED', `XMP filtered with ${name} is not read`, {
-        messageVi: `không đọc XMP được lọc bằng ${name}`,
-      });
-    out = inflate(out, limit);
-  });
-  if (out.length > limit)
-    throw new PdfError('PDF_STREAM_TOO_LARGE', `the XMP metadata is larger than ${limit} bytes`, {
-      messageVi: `siêu dữ liệu XMP lớn hơn ${limit} byte`,
-    });
-  return out;
 }
 
 /** XMP is UTF-8 unless a byte-order mark says UTF-16 (XMP Specification Part 1, §7.3.2). */
