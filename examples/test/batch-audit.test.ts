@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestPki, type TestPki } from '@kyso/testkit';
+import { createTestPki, signedLetters, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../batch-audit/audit.mjs';
-import { signedLetters } from './support.js';
 
 const script = join(import.meta.dirname, '..', 'batch-audit', 'audit.mjs');
 let pki: TestPki;

@@ -3,12 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPki, type TestPki } from '@kyso/testkit';
+import { createTestPki, type SignedLetters, signedLetters, type TestPki } from '@kyso/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage, type PageBuild } from '../browser-verify/build.mjs';
 import { createStaticServer } from '../browser-verify/serve.mjs';
-import { signedLetters } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /**
@@ -18,7 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const MAX_BUNDLE_BYTES = 500_000;
 
 let pki: TestPki;
-let letters: Awaited<ReturnType<typeof signedLetters>>;
+let letters: SignedLetters;
 let built: PageBuild;
 let outdir: string;
 let server: Server;

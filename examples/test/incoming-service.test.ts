@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { parseCertificate, parseCrlDer } from '@kyso/core';
-import { createTestPki, type TestPki } from '@kyso/testkit';
+import { createTestPki, type SignedLetters, signedLetters, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIncomingService } from '../incoming-service/server.mjs';
-import { signedLetters } from './support.js';
 
 let pki: TestPki;
-let letters: Awaited<ReturnType<typeof signedLetters>>;
+let letters: SignedLetters;
 const servers: import('node:http').Server[] = [];
 
 beforeAll(async () => {

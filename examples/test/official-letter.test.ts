@@ -7,14 +7,15 @@ import { createSoftwareSigner } from '@kyso/core/node';
 import { mmToPt, signAgency, signPersonal, verifyPdf } from '@kyso/pdf-signature';
 import { defaultFontBytes, findSignatureAnchors, loadDefaultFont } from '@kyso/pdf-signature/node';
 import {
-  CommandFailedError,
   createNssSigner,
   createTestPki,
   type IssuedCertificate,
   OFFICIAL_LETTER_LAYOUT as L,
   type NssSigner,
   officialLetterPdf,
+  pdfsigVerdicts,
   run,
+  softwareKey,
   type TestPki,
 } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,22 +43,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const signerOf = (leaf: IssuedCertificate) =>
-  createSoftwareSigner({
-    privateKey: readFileSync(leaf.keyPath),
-    certificate: leaf.der,
-    chain: [pki.subCa.certificate.der],
-  });
-
-async function pdfsig(file: string): Promise<string[]> {
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, file])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
+const signerOf = (leaf: IssuedCertificate) => createSoftwareSigner(softwareKey(pki, leaf));
+const pdfsig = (file: string) => pdfsigVerdicts(file, { nss });
 
 /** Page 1 at 72 dpi as RGB (pdftoppm's PPM), one pixel a point. */
 async function render(file: string) {

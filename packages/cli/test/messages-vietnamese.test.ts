@@ -16,12 +16,11 @@ import {
 import { type DocumentVerification, evaluateIncomingDocument, RULES } from '@kyso/lifecycle-rules';
 import { verifyPdf } from '@kyso/pdf-signature';
 import {
-  createNssSigner,
   fillTextField,
   formPdf,
-  minimalPdf,
   type PkiServices,
   pdfAttacks,
+  signedLetters,
   signWithOpensslCms,
   startPkiServices,
 } from '@kyso/testkit';
@@ -88,20 +87,8 @@ beforeAll(async () => {
     }
   }
   names.push('CONG VAN SO');
-  const nss = await createNssSigner(pki, [
-    pki.leaves.personal,
-    pki.leaves.organisation,
-    pki.leaves.revokedKeyCompromise,
-  ]);
-  const letter = await nss.sign(
-    await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao'),
-    pki.leaves.organisation,
-    'ChuKyCoQuan',
-  );
-  const revoked = await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'ChuKyLanhDao');
-  nss.cleanup();
-  const tampered = new Uint8Array(letter);
-  tampered[Buffer.from(tampered).indexOf('CONG VAN SO 123') + 12] = 0x39;
+  const { good: letter, tampered } = await signedLetters(pki);
+  const revoked = (await signedLetters(pki, { official: pki.leaves.revokedKeyCompromise })).personalOnly;
   const form = fillTextField(
     await signWithOpensslCms(formPdf(), pki.leaves.personal, [pki.subCa.certificate], 'ChuKyLanhDao'),
     9,

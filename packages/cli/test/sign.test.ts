@@ -6,13 +6,13 @@ import { isKysoError, parseCertificate, parseCrlDer } from '@kyso/core';
 import { signPdf, verifyPdf } from '@kyso/pdf-signature';
 import {
   buildFaultInjectingModule,
-  CommandFailedError,
   createNssSigner,
   createSoftHsmToken,
   createTestPki,
   type FaultInjectingModule,
   minimalPdf,
   type NssSigner,
+  pdfsigVerdicts,
   run,
   type SoftHsmToken,
   startTimestampAuthority,
@@ -88,16 +88,10 @@ function input(text: string): string {
 }
 
 const trust = () => ['--trust', rootPem, '--crl', crlDir, '--offline'];
+/** The PKCS#12 file, its password from MAT_KHAU. */
+const p12Key = () => ['--key', p12, '--password-env', 'MAT_KHAU'];
 
-async function pdfsig(path: string): Promise<string[]> {
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
+const pdfsig = (path: string) => pdfsigVerdicts(path, { nss });
 
 /** No temporary file left beside the outputs. */
 const leftovers = () => readdirSync(dir).filter((f) => f.endsWith('.kyso-tmp'));
@@ -114,10 +108,7 @@ describe('kyso sign', () => {
         inPath,
         '-o',
         out,
-        '--key',
-        p12,
-        '--password-env',
-        'MAT_KHAU',
+        ...p12Key(),
         ...trust(),
         '--tsa',
         tsa.url,
@@ -149,10 +140,7 @@ describe('kyso sign', () => {
     const inPath = input('same');
     const before = readFileSync(inPath);
     const c = capture({ MAT_KHAU: 'mat-khau' });
-    const code = await runCli(
-      ['sign', inPath, '-o', inPath, '--key', p12, '--password-env', 'MAT_KHAU', ...trust()],
-      c.io,
-    );
+    const code = await runCli(['sign', inPath, '-o', inPath, ...p12Key(), ...trust()], c.io);
     expect(code).toBe(2);
     expect(c.err()).toContain('PDF_SIGN_OUTPUT_IS_INPUT');
     expect(c.err()).toContain('không bao giờ ghi đè');
@@ -202,10 +190,7 @@ describe('kyso sign', () => {
           input('tsa'),
           '-o',
           out,
-          '--key',
-          p12,
-          '--password-env',
-          'MAT_KHAU',
+          ...p12Key(),
           '--trust',
           rootPem,
           '--crl',

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNssSigner, minimalPdf, type PkiServices, startPkiServices } from '@kyso/testkit';
+import { type PkiServices, signedLetters, startPkiServices } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 import { capture } from './support/capture.js';
@@ -12,18 +12,8 @@ let cache: string;
 beforeAll(async () => {
   services = await startPkiServices();
   const { pki } = services;
-  const nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
-  try {
-    const signed = await nss.sign(
-      await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao'),
-      pki.leaves.organisation,
-      'ChuKyCoQuan',
-    );
-    letter = join(pki.dir, 'cong-van.pdf');
-    writeFileSync(letter, signed);
-  } finally {
-    nss.cleanup();
-  }
+  letter = join(pki.dir, 'cong-van.pdf');
+  writeFileSync(letter, (await signedLetters(pki)).good);
   cache = join(pki.dir, 'crl-cache');
 });
 afterAll(async () => services?.stop());

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNssSigner, createTestPki, minimalPdf, type TestPki } from '@kyso/testkit';
+import { createTestPki, signedLetters, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 import { capture } from './support/capture.js';
@@ -13,20 +13,13 @@ let crlDir: string;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  const nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
-  const letter = await nss.sign(
-    await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao'),
-    pki.leaves.organisation,
-    'ChuKyCoQuan',
-  );
+  const letters = await signedLetters(pki);
   dir = join(pki.dir, 'inbox');
   mkdirSync(dir);
   good = join(dir, 'a-cong-van.pdf');
-  writeFileSync(good, letter);
-  const bad = new Uint8Array(letter);
-  bad[Buffer.from(bad).indexOf('CONG VAN SO 123') + 12] = 0x39;
+  writeFileSync(good, letters.good);
   tampered = join(dir, 'b-cong-van-bi-sua.pdf');
-  writeFileSync(tampered, bad);
+  writeFileSync(tampered, letters.tampered);
   writeFileSync(join(dir, 'c-hong.pdf'), 'not a pdf at all');
   crlDir = join(pki.dir, 'crls');
   mkdirSync(crlDir);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   createTestPki,
   type IssuedCertificate,
+  requestTimestampReply,
   run,
   startTimestampAuthority,
   type TestPki,
@@ -97,17 +98,7 @@ const signerArgs = (c: IssuedCertificate) => ['-signer', c.certPath, '-inkey', c
 
 /** A token from the testkit TSA (`openssl ts -reply`) over `data`. */
 async function tokenOver(data: Uint8Array): Promise<Uint8Array> {
-  counter += 1;
-  const dataPath = join(pki.dir, `stamped-${counter}.bin`);
-  const queryPath = join(pki.dir, `stamped-${counter}.tsq`);
-  writeFileSync(dataPath, data);
-  await run('openssl', ['ts', '-query', '-data', dataPath, '-sha256', '-cert', '-out', queryPath]);
-  const response = await fetch(tsa.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/timestamp-query' },
-    body: readFileSync(queryPath),
-  });
-  return timestampTokenFromResponse(new Uint8Array(await response.arrayBuffer()));
+  return timestampTokenFromResponse(await requestTimestampReply(tsa, data));
 }
 
 /** The TSTInfo of a real token, signed again by `signer` with `openssl cms` (a token another TSA could make). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestPki, type IssuedCertificate, run, type TestPki } from '@kyso/testkit';
+import { createTestPki, type IssuedCertificate, opensslCmsVerify, run, type TestPki } from '@kyso/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,7 +53,6 @@ beforeAll(async () => {
       keyType: 'ec-p384',
     }),
   ]);
-  writeFileSync(join(pki.dir, 'content.bin'), content);
 });
 afterAll(() => pki?.cleanup());
 
@@ -67,29 +66,7 @@ function softwareSigner(leaf: IssuedCertificate, algorithm?: SignatureAlgorithm)
 }
 
 /** `openssl cms -verify` of a detached SignedData over `content`, to the test root; throws if it fails. */
-async function opensslVerifies(cms: Uint8Array): Promise<string> {
-  counter += 1;
-  const path = join(pki.dir, `sig-${counter}.der`);
-  writeFileSync(path, cms);
-  const { stderr } = await run('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-content',
-    join(pki.dir, 'content.bin'),
-    '-inform',
-    'DER',
-    '-in',
-    path,
-    '-CAfile',
-    pki.root.certificate.certPath,
-    '-purpose',
-    'any',
-    '-out',
-    join(pki.dir, `out-${counter}.bin`),
-  ]);
-  return stderr;
-}
+const opensslVerifies = (cms: Uint8Array) => opensslCmsVerify(cms, content, pki.root.certificate.certPath);
 
 /** kyso's own reading and verification of the result, and the PAdES shape of its signed attributes. */
 async function kysoAccepts(cms: Uint8Array, hash: HashName): Promise<void> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   createTestPki,
   type LoopbackServer,
+  opensslCmsVerify,
   run,
   startLoopbackServer,
   startTimestampAuthority,
@@ -99,26 +100,9 @@ describe('requestTimestamp against openssl ts -reply', () => {
     expect(stamp.info.hashedMessage).toEqual(sha256(signatureValueOf(cms)));
     const stamped = addSignatureTimestamp(cms, stamp.token);
     // openssl: the signature still verifies, and the token verifies over the signature value.
-    writeFileSync(join(pki.dir, 'content.bin'), content);
-    writeFileSync(join(pki.dir, 'stamped.der'), stamped);
-    const { stderr } = await run('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      join(pki.dir, 'stamped.der'),
-      '-content',
-      join(pki.dir, 'content.bin'),
-      '-CAfile',
-      pki.root.certificate.certPath,
-      '-purpose',
-      'any',
-      '-out',
-      join(pki.dir, 'stamped.out'),
-    ]);
-    expect(stderr).toContain('Verification successful');
+    expect(await opensslCmsVerify(stamped, content, pki.root.certificate.certPath)).toContain(
+      'Verification successful',
+    );
     writeFileSync(join(pki.dir, 'token.der'), stamp.token);
     writeFileSync(join(pki.dir, 'sigvalue.bin'), signatureValueOf(stamped));
     writeFileSync(join(pki.dir, 'tsa-chain.pem'), pki.subCa.certificate.pem);

@@ -1,8 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   createTestPki,
-  run,
+  requestTimestampReply,
   startTimestampAuthority,
   type TestPki,
   type TimestampAuthority,
@@ -29,16 +27,7 @@ afterAll(async () => {
 });
 
 async function token(): Promise<Uint8Array> {
-  const dataPath = join(pki.dir, 'stamped.bin');
-  const queryPath = join(pki.dir, 'stamped.tsq');
-  writeFileSync(dataPath, stamped);
-  await run('openssl', ['ts', '-query', '-data', dataPath, '-sha256', '-cert', '-out', queryPath]);
-  const response = await fetch(tsa.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/timestamp-query' },
-    body: readFileSync(queryPath),
-  });
-  return timestampTokenFromResponse(new Uint8Array(await response.arrayBuffer()));
+  return timestampTokenFromResponse(await requestTimestampReply(tsa, stamped));
 }
 
 describe('RFC 3161 timestamp tokens from the testkit TSA (openssl ts -reply)', () => {

@@ -1,7 +1,6 @@
 // The corrections of the legal audit (issue 13): each test quotes the text it encodes.
 import { describe, expect, it } from 'vitest';
 import {
-  type DocumentVerification,
   evaluateCertificate,
   evaluateOutgoingDocument,
   LEGAL_DOCUMENTS,
@@ -9,6 +8,7 @@ import {
   routeRequest,
   validateDocuments,
 } from '../src/index.js';
+import { report, sig } from './support.js';
 
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
 const doc = (id: string) => LEGAL_DOCUMENTS.find((d) => d.id === id)!;
@@ -85,27 +85,16 @@ describe('token.return and token.lost: figures of Nghị định 68/2024/NĐ-CP 
 });
 
 describe('lao-cai.outgoing.same-day: Lào Cai Điều 5 khoản 1 điểm c, "chậm nhất là trong buổi sáng của ngày làm việc tiếp theo"', () => {
-  const signedFriday: DocumentVerification = {
-    indication: 'TOTAL_PASSED',
-    signatures: [
-      {
-        index: 1,
-        indication: 'TOTAL_PASSED',
-        subIndication: null,
-        signer: { commonName: 'A', organization: null, kind: 'personal' },
-        signingTime: '2026-11-20T08:00:00+07:00',
-        modifiedAfter: 'none',
-      },
-      {
-        index: 2,
-        indication: 'TOTAL_PASSED',
-        subIndication: null,
-        signer: { commonName: 'UBND', organization: 'UBND', kind: 'organisation' },
-        signingTime: '2026-11-20T09:00:00+07:00',
-        modifiedAfter: 'allowed',
-      },
-    ],
-  };
+  const signedFriday = report(
+    sig(1, 'personal', {
+      signer: { commonName: 'A', organization: null, kind: 'personal' },
+      signingTime: '2026-11-20T08:00:00+07:00',
+    }),
+    sig(2, 'organisation', {
+      signer: { commonName: 'UBND', organization: 'UBND', kind: 'organisation' },
+      modifiedAfter: 'allowed',
+    }),
+  );
 
   it('reports the end of "buổi sáng" as an assumption (12:00), since no text fixes it', () => {
     const d = evaluateOutgoingDocument(

@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type DocumentVerification,
-  evaluateIncomingDocument,
-  evaluateOutgoingDocument,
-  reportingCalendar,
-} from '../src/index.js';
-
-type Sig = DocumentVerification['signatures'][number];
-const sig = (index: number, kind: 'personal' | 'organisation', extra: Partial<Sig> = {}): Sig => ({
-  index,
-  indication: 'TOTAL_PASSED',
-  subIndication: null,
-  signer: {
-    commonName: kind === 'personal' ? 'Nguyễn Văn An' : 'Sở Khoa học và Công nghệ',
-    organization: 'Sở Khoa học và Công nghệ',
-    kind,
-  },
-  signingTime: '2026-11-20T09:00:00+07:00',
-  modifiedAfter: 'none',
-  ...extra,
-});
-const report = (...signatures: Sig[]): DocumentVerification => ({
-  indication:
-    signatures.every((s) => s.indication === 'TOTAL_PASSED' && s.modifiedAfter !== 'disallowed') &&
-    signatures.length > 0
-      ? 'TOTAL_PASSED'
-      : 'TOTAL_FAILED',
-  signatures,
-});
+import { evaluateIncomingDocument, evaluateOutgoingDocument, reportingCalendar } from '../src/index.js';
+import { report, sig } from './support.js';
 
 describe('document.electronic.signatures and son-la.incoming.reject-and-notify', () => {
   it('accepts a born-digital document signed by the official and then the organisation', () => {

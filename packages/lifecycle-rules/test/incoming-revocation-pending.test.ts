@@ -1,6 +1,6 @@
 import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
 import { type PdfVerificationReport, verifyPdf } from '@kyso/pdf-signature';
-import { createNssSigner, createTestPki, minimalPdf, type NssSigner, type TestPki } from '@kyso/testkit';
+import { createTestPki, signedLetters, type TestPki } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DocumentVerification,
@@ -11,7 +11,6 @@ import {
 // Real verifyPdf reports on letters testkit signs (poppler's pdfsig over an NSS database from the
 // test PKI), the official first and then the organisation, as the national order has it.
 let pki: TestPki;
-let nss: NssSigner;
 let root: Certificate;
 let crls: Crl[];
 let letter: Uint8Array;
@@ -45,22 +44,12 @@ const facts = {
 
 beforeAll(async () => {
   pki = await createTestPki();
-  nss = await createNssSigner(pki, [
-    pki.leaves.personal,
-    pki.leaves.organisation,
-    pki.leaves.revokedKeyCompromise,
-  ]);
   root = parseCertificate(pki.root.certificate.pem);
   crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-  personalOnly = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
-  letter = await nss.sign(personalOnly, pki.leaves.organisation, 'ChuKyCoQuan');
-  const revoked = await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'ChuKyLanhDao');
-  revokedOfficial = await nss.sign(revoked, pki.leaves.organisation, 'ChuKyCoQuan');
+  ({ personalOnly, good: letter } = await signedLetters(pki));
+  revokedOfficial = (await signedLetters(pki, { official: pki.leaves.revokedKeyCompromise })).good;
 }, 120_000);
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-});
+afterAll(() => pki?.cleanup());
 
 describe('evaluateIncomingDocument when revocation cannot be checked (issue 14, item 1)', () => {
   it('holds an intact, trusted letter whose revocation status could not be fetched, with when to retry', async () => {

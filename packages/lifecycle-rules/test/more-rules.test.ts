@@ -1,13 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type DocumentVerification,
-  evaluateCertificate,
-  evaluateIncomingDocument,
-  RULES,
-  rulesAt,
-} from '../src/index.js';
+import { evaluateCertificate, evaluateIncomingDocument, RULES, rulesAt } from '../src/index.js';
+import { report, sig } from './support.js';
 
 const personal = { kind: 'personal' as const, notBefore: '2025-01-10', notAfter: '2030-01-10' };
 
@@ -123,19 +118,9 @@ describe('cert.renewal.form and cert.revocation.form (Điều 13, Điều 19)', 
 });
 
 describe('document.incoming.check, lao-cai.electronic.both-signatures, lao-cai.incoming.refuse-and-notify', () => {
-  const onlyOrg: DocumentVerification = {
-    indication: 'TOTAL_PASSED',
-    signatures: [
-      {
-        index: 1,
-        indication: 'TOTAL_PASSED',
-        subIndication: null,
-        signer: { commonName: 'UBND', organization: 'UBND', kind: 'organisation' },
-        signingTime: '2026-11-20T09:00:00+07:00',
-        modifiedAfter: 'none',
-      },
-    ],
-  };
+  const onlyOrg = report(
+    sig(1, 'organisation', { signer: { commonName: 'UBND', organization: 'UBND', kind: 'organisation' } }),
+  );
   it('cite Nghị định 30/2020 Điều 21 nationally and Lào Cai Điều 5 khoản 2 điểm a and khoản 6 in Lào Cai', () => {
     const national = evaluateIncomingDocument(onlyOrg, { origin: 'electronic' }, { at: '2026-11-20' });
     expect(national.reasons.map((r) => r.citation.ruleId)).toContain('document.incoming.check');

@@ -29,6 +29,7 @@ import {
 import { defaultFontBytes, loadDefaultFont } from '../src/node.js';
 import {
   BLUE,
+  drawnImageBox,
   encodePng,
   greyJpeg,
   isBlue,
@@ -292,12 +293,7 @@ describe('signature and seal images', () => {
     const seal = agencySealAppearance({ image: sealPng, pdfA1 });
     expect(seal.size.source).toBe('pHYs');
     expect(seal.size.widthMm).toBeCloseTo(36, 0);
-    const drawn = {
-      x: personalView.x + personal.imageBox.x,
-      y: personalView.y + personal.imageBox.y,
-      width: personal.imageBox.width,
-      height: personal.imageBox.height,
-    };
+    const drawn = drawnImageBox(personalView, personal);
     const sealView = sealOverPersonal(drawn, seal);
     const geometry = { cropBox: [0, 0, A4[0], A4[1]] as const };
     const doc = await PDFDocument.create();

@@ -1,49 +1,30 @@
-import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
-import {
-  createNssSigner,
-  createTestPki,
-  minimalPdf,
-  type NssSigner,
-  pdfAttacks,
-  type TestPki,
-} from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minimalPdf, pdfAttacks } from '@kyso/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../src/index.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * Every known attack class on PDF signatures, built by testkit from a letter it signs itself
  * (official, then organisation), each next to the honest document it was made from.
  */
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
+const env = useTestPki((pki) => [pki.leaves.personal, pki.leaves.organisation]);
 let honest: Uint8Array;
 let honestShadow: Uint8Array;
 
-const verify = (bytes: Uint8Array) =>
-  verifyPdf(bytes, { trustAnchors: [root], crls, revocation: 'hard-fail' });
+const verify = (bytes: Uint8Array) => verifyPdf(bytes, env.validation);
 
 async function signTwice(base: Uint8Array): Promise<Uint8Array> {
-  return nss.sign(
-    await nss.sign(base, pki.leaves.personal, 'ChuKyLanhDao'),
-    pki.leaves.organisation,
+  return env.nss.sign(
+    await env.nss.sign(base, env.pki.leaves.personal, 'ChuKyLanhDao'),
+    env.pki.leaves.organisation,
     'ChuKyCoQuan',
   );
 }
 
 beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
   honest = await signTwice(minimalPdf());
   // The Shadow attacks need a document prepared before signing: a hidden line under an overlay.
   honestShadow = await signTwice(minimalPdf(undefined, { shadow: true }));
-});
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
 });
 
 describe('the honest documents the attacks start from', () => {

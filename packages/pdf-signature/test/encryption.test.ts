@@ -1,22 +1,14 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
-import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
-  minimalPdf,
-  type NssSigner,
-  run,
-  type TestPki,
-} from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minimalPdf, qpdfCheck, run } from '@kyso/testkit';
+import { describe, expect, it } from 'vitest';
 import { PdfDocument, verifyPdf } from '../src/index.js';
 import { verifyPdfFile } from '../src/node.js';
 import { aesCbcDecryptRaw } from '../src/reader/encryption/aes.js';
 import { md5 } from '../src/reader/encryption/md5.js';
 import { rc4 } from '../src/reader/encryption/rc4.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * Encrypted signed PDFs (ISO 32000-2 §7.6): qpdf encrypts a testkit letter, then poppler's pdfsig
@@ -24,55 +16,21 @@ import { rc4 } from '../src/reader/encryption/rc4.js';
  * covers the encrypted bytes as a viewer would. pdfsig and `qpdf --check` judge each file.
  */
 
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
-
-beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-}, 120_000);
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-});
+const env = useTestPki((pki) => [pki.leaves.personal, pki.leaves.organisation]);
 
 /** `input` encrypted by qpdf with `args` (those between `--encrypt` and `--`, and options). */
 async function qpdfEncrypt(input: Uint8Array, name: string, args: string[]): Promise<Uint8Array> {
-  const inPath = join(pki.dir, `${name}-plain.pdf`);
-  const outPath = join(pki.dir, `${name}-encrypted.pdf`);
+  const inPath = join(env.pki.dir, `${name}-plain.pdf`);
+  const outPath = join(env.pki.dir, `${name}-encrypted.pdf`);
   writeFileSync(inPath, input);
   await run('qpdf', ['--allow-weak-crypto', ...args, inPath, outPath]);
   return new Uint8Array(readFileSync(outPath));
 }
 
-/** pdfsig's verdict on each signature, with the password when the file needs one. */
-async function pdfsig(bytes: Uint8Array, name: string, password?: string): Promise<string[]> {
-  const path = join(pki.dir, `${name}-judged.pdf`);
-  writeFileSync(path, bytes);
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, ...(password ? ['-upw', password] : []), path]))
-      .stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
-
-async function qpdfCheck(bytes: Uint8Array, name: string, password = ''): Promise<string> {
-  const path = join(pki.dir, `${name}-check.pdf`);
-  writeFileSync(path, bytes);
-  return (await run('qpdf', ['--check', `--password=${password}`, path])).stdout;
-}
-
 const verify = (bytes: Uint8Array, password?: string) =>
   verifyPdf(bytes, {
-    trustAnchors: [root],
-    crls,
+    trustAnchors: [env.root],
+    crls: env.crls,
     revocation: 'hard-fail',
     ...(password !== undefined ? { password } : {}),
   });
@@ -145,10 +103,10 @@ describe('encrypted signed files with an empty user password', () => {
     async (label, args, expected) => {
       const name = label.replace(/\W+/g, '-');
       const encrypted = await qpdfEncrypt(minimalPdf(), name, args);
-      const once = await nss.sign(encrypted, pki.leaves.personal, 'ChuKyLanhDao');
-      const twice = await nss.sign(once, pki.leaves.organisation, 'ChuKyCoQuan');
-      expect(await pdfsig(twice, name)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
-      expect(await qpdfCheck(twice, name)).toMatch(/No syntax or stream encoding errors found/);
+      const once = await env.nss.sign(encrypted, env.pki.leaves.personal, 'ChuKyLanhDao');
+      const twice = await env.nss.sign(once, env.pki.leaves.organisation, 'ChuKyCoQuan');
+      expect(await env.pdfsig(twice)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+      expect(await qpdfCheck(twice)).toMatch(/No syntax or stream encoding errors found/);
       const report = await verify(twice);
       expect(report.encryption).toMatchObject({
         filter: 'Standard',
@@ -192,11 +150,13 @@ describe('encrypted signed files with a user password', () => {
     async (label, args) => {
       const name = `user-${label.replace(/\W+/g, '-')}`;
       const encrypted = await qpdfEncrypt(minimalPdf(), name, args);
-      const signed = await nss.sign(encrypted, pki.leaves.personal, 'ChuKyLanhDao', {
+      const signed = await env.nss.sign(encrypted, env.pki.leaves.personal, 'ChuKyLanhDao', {
         userPassword: 'mat-khau',
       });
-      expect(await pdfsig(signed, name, 'mat-khau')).toEqual(['Signature is Valid.']);
-      expect(await qpdfCheck(signed, name, 'mat-khau')).toMatch(/No syntax or stream encoding errors found/);
+      expect(await env.pdfsig(signed, 'mat-khau')).toEqual(['Signature is Valid.']);
+      expect(await qpdfCheck(signed, { password: 'mat-khau' })).toMatch(
+        /No syntax or stream encoding errors found/,
+      );
       await expect(verify(signed)).rejects.toMatchObject({
         code: 'PDF_PASSWORD_REQUIRED',
         messageVi: expect.stringContaining('mật khẩu'),
@@ -222,10 +182,12 @@ describe('encrypted signed files with a user password', () => {
       '256',
       '--',
     ]);
-    const signed = await nss.sign(encrypted, pki.leaves.personal, 'ChuKy', { userPassword: 'mat-khau' });
-    const path = join(pki.dir, 'file-on-disk.pdf');
+    const signed = await env.nss.sign(encrypted, env.pki.leaves.personal, 'ChuKy', {
+      userPassword: 'mat-khau',
+    });
+    const path = join(env.pki.dir, 'file-on-disk.pdf');
     writeFileSync(path, signed);
-    const options = { trustAnchors: [root], crls, revocation: 'hard-fail' as const };
+    const options = { trustAnchors: [env.root], crls: env.crls, revocation: 'hard-fail' as const };
     await expect(verifyPdfFile(path, options)).rejects.toMatchObject({ code: 'PDF_PASSWORD_REQUIRED' });
     const report = await verifyPdfFile(path, { ...options, password: 'mat-khau' });
     expect(report.signatures.map((s) => [s.fieldName, s.indication])).toEqual([['ChuKy', 'TOTAL_PASSED']]);

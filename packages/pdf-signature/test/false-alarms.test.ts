@@ -2,38 +2,13 @@
  * Harmless updates real signers make after a signature, which kyso once called "changed after
  * signing", each beside a neighbour that really changes what is shown and must stay disallowed.
  */
-import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
-import {
-  createNssSigner,
-  createTestPki,
-  formPdf,
-  minimalPdf,
-  type NssSigner,
-  pdfAttacks,
-  signWithOpensslCms,
-  type TestPki,
-} from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formPdf, minimalPdf, pdfAttacks, signWithOpensslCms } from '@kyso/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../src/index.js';
+import { useTestPki } from './support/pki.js';
 
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
-
-beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, [pki.leaves.personal, pki.leaves.organisation]);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-}, 120_000);
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-});
-
-const verify = (bytes: Uint8Array) =>
-  verifyPdf(bytes, { trustAnchors: [root], crls, revocation: 'hard-fail' });
+const env = useTestPki((pki) => [pki.leaves.personal, pki.leaves.organisation]);
+const verify = (bytes: Uint8Array) => verifyPdf(bytes, env.validation);
 const update = pdfAttacks.appendIncrementalUpdate;
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 /** The first signature's modification check message. */
@@ -55,7 +30,12 @@ describe('the form’s default resources filled after signing', () => {
       20: '<< >>',
     });
     // testkit's signer keeps the form's objects as they are (pdfsig would inline the /DR).
-    signed = await signWithOpensslCms(base, pki.leaves.personal, [pki.subCa.certificate], 'ChuKyLanhDao');
+    signed = await signWithOpensslCms(
+      base,
+      env.pki.leaves.personal,
+      [env.pki.subCa.certificate],
+      'ChuKyLanhDao',
+    );
     const n = pdfAttacks.nextFree(signed);
     filled = {
       20: `<< /Font << /Helv ${n} 0 R /ZaDb ${n + 1} 0 R >> /Encoding << /PDFDocEncoding ${n + 2} 0 R >> >>`,
@@ -98,7 +78,7 @@ describe('a DSS written under the number the signed catalog already named', () =
     const base = update(minimalPdf(), {
       1: '<< /Type /Catalog /Pages 2 0 R /DSS 30 0 R /Outlines 31 0 R >>',
     });
-    signed = await nss.sign(base, pki.leaves.personal, 'ChuKyLanhDao');
+    signed = await env.nss.sign(base, env.pki.leaves.personal, 'ChuKyLanhDao');
   });
 
   it('is allowed: validation data, shown nowhere', async () => {
@@ -106,7 +86,7 @@ describe('a DSS written under the number the signed catalog already named', () =
     const m = await modifications(
       update(signed, {
         30: `<< /Type /DSS /Certs [${n} 0 R] >>`,
-        [n]: `<< /Length ${pki.root.certificate.der.length} >>\nstream\n${text(pki.root.certificate.der)}\nendstream`,
+        [n]: `<< /Length ${env.pki.root.certificate.der.length} >>\nstream\n${text(env.pki.root.certificate.der)}\nendstream`,
       }),
     );
     expect(m.level).toBe('allowed');
@@ -132,7 +112,7 @@ describe('developer extensions rewritten by an LTV update', () => {
     const base = update(minimalPdf(), {
       1: '<< /Type /Catalog /Pages 2 0 R /Extensions << /ADBE << /BaseVersion /1.7 /ExtensionLevel 5 >> >> >>',
     });
-    signed = await nss.sign(base, pki.leaves.personal, 'ChuKyLanhDao');
+    signed = await env.nss.sign(base, env.pki.leaves.personal, 'ChuKyLanhDao');
   });
 
   /** The catalog as the signer left it, with `edit` applied. */
@@ -175,8 +155,8 @@ describe('ReadOnly set by a later signer on exactly the fields its lock names', 
   beforeAll(async () => {
     certified = await signWithOpensslCms(
       formPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
+      env.pki.leaves.personal,
+      [env.pki.subCa.certificate],
       'ChungThuc',
       {
         certify: 2,
@@ -189,8 +169,8 @@ describe('ReadOnly set by a later signer on exactly the fields its lock names', 
   it('is allowed, with the rule named', async () => {
     const locked = await signWithOpensslCms(
       certified,
-      pki.leaves.organisation,
-      [pki.subCa.certificate],
+      env.pki.leaves.organisation,
+      [env.pki.subCa.certificate],
       'VanThu',
       {
         lock: { action: 'Include', fields: ['SoVanBan'] },
@@ -207,8 +187,8 @@ describe('ReadOnly set by a later signer on exactly the fields its lock names', 
   it('on a field the lock does not name it stays disallowed', async () => {
     const locked = await signWithOpensslCms(
       certified,
-      pki.leaves.organisation,
-      [pki.subCa.certificate],
+      env.pki.leaves.organisation,
+      [env.pki.subCa.certificate],
       'VanThu',
       {
         lock: { action: 'Include', fields: ['SoVanBan'] },

@@ -14,7 +14,6 @@ import {
   type NssSigner,
   pdfAttacks,
   run,
-  signWithOpensslCms,
   startTimestampAuthority,
   type TestPki,
   type TimestampAuthority,
@@ -23,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseModifications, PdfDocument, verifyPdf } from '../src/index.js';
 import { judgeClaimedTimes } from '../src/verify/claimed-time.js';
 import { ReferrerIndex } from '../src/verify/referrers.js';
+import { opensslSignedLetter } from './support/pki.js';
 
 let pki: TestPki;
 let nss: NssSigner;
@@ -154,17 +154,11 @@ describe('2. a claimed time is reported, never trusted', () => {
   it('an expired certificate does not pass because /M claims a time it was valid', async () => {
     const claimed = new Date(Date.now() - 2 * YEAR);
     // No signed attributes, so no CMS signing-time: /M is the only time there is, and a claim.
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.expired,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        noAttributes: true,
-        subFilter: 'adbe.pkcs7.detached',
-        claimedTime: claimed,
-      },
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.expired, 'Sig', {
+      noAttributes: true,
+      subFilter: 'adbe.pkcs7.detached',
+      claimedTime: claimed,
+    });
     const r = await verify(signed);
     expect(r.signatures[0]).toMatchObject({
       indication: 'INDETERMINATE',
@@ -182,17 +176,11 @@ describe('2. a claimed time is reported, never trusted', () => {
   });
 
   it('a key revoked for key compromise does not pass under hard-fail because /M claims a time before the revocation', async () => {
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.revokedKeyCompromise,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        noAttributes: true,
-        subFilter: 'adbe.pkcs7.detached',
-        claimedTime: new Date(Date.now() - 60 * 86_400_000),
-      },
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.revokedKeyCompromise, 'Sig', {
+      noAttributes: true,
+      subFilter: 'adbe.pkcs7.detached',
+      claimedTime: new Date(Date.now() - 60 * 86_400_000),
+    });
     const r = await verify(signed);
     expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
     const revocation = r.signatures[0]!.checks.find((c) => c.id === 'certificate:revocation')!;
@@ -206,7 +194,7 @@ describe('2. a claimed time is reported, never trusted', () => {
       subject: personalSubject('Đỗ Thị Hoa', '025080000199'),
       profile: 'personal',
     });
-    const signed = await signWithOpensslCms(minimalPdf(), leaf, [pki.subCa.certificate], 'Sig');
+    const signed = await opensslSignedLetter(pki, leaf, 'Sig');
     const receipt = new Date();
     await pki.subCa.revoke(leaf, 'keyCompromise', new Date(receipt.getTime() + 86_400_000));
     await pki.subCa.updateCrl();
@@ -232,15 +220,7 @@ describe('2. a claimed time is reported, never trusted', () => {
   });
 
   it('timestamps prove existence back through time: a document timestamp proves the signature timestamp, which proves the signature', async () => {
-    const stamped = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        tsa,
-      },
-    );
+    const stamped = await opensslSignedLetter(pki, pki.leaves.personal, 'Sig', { tsa });
     const lta = await addDocumentTimestamp(stamped, tsa);
     // Thirty months on, the signer's and the TSA's certificates have expired (two-year validity).
     const later = new Date(Date.now() + 2.5 * YEAR);
@@ -265,15 +245,7 @@ describe('2. a claimed time is reported, never trusted', () => {
   });
 
   it('a broken signature timestamp is dropped as proof with a warning, not a failed signature', async () => {
-    const stamped = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        tsa,
-      },
-    );
+    const stamped = await opensslSignedLetter(pki, pki.leaves.personal, 'Sig', { tsa });
     // Change one byte of the TSA's signature value near the end of the token (inside /Contents).
     const text = latin1(stamped);
     const contentsAt = text.lastIndexOf('/Contents <') + '/Contents <'.length;
@@ -389,7 +361,7 @@ describe('3. limits fail closed', () => {
 
 describe('4. hostile CMS: one bad signature never costs the report on the others', () => {
   it('two SignerInfos are a FORMAT_FAILURE; the signature after it still verifies', async () => {
-    const two = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, [pki.subCa.certificate], 'Hai', {
+    const two = await opensslSignedLetter(pki, pki.leaves.personal, 'Hai', {
       extraSigners: [pki.leaves.organisation],
     });
     const then = await nss.sign(two, pki.leaves.organisation, 'ChuKyCoQuan');
@@ -400,12 +372,7 @@ describe('4. hostile CMS: one bad signature never costs the report on the others
   });
 
   it('an empty SignerInfos set is a FORMAT_FAILURE, not a crash', async () => {
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Rong',
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.personal, 'Rong');
     // Re-encode the CMS with an empty SignerInfos SET and put it back over the same /Contents.
     const text = latin1(signed);
     const at = text.lastIndexOf('/Contents <') + '/Contents <'.length;
@@ -418,22 +385,16 @@ describe('4. hostile CMS: one bad signature never costs the report on the others
   });
 
   it('a signed content type other than id-data is a FORMAT_FAILURE', async () => {
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        contentType: '1.2.840.113549.1.9.16.1.4',
-      },
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.personal, 'Sig', {
+      contentType: '1.2.840.113549.1.9.16.1.4',
+    });
     const r = await verify(signed);
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' });
     expect(r.signatures[0]!.checks.find((c) => c.id === 'cms')!.message.en).toMatch(/id-data/);
   });
 
   it('ETSI.CAdES.detached without a signing-certificate attribute is not accepted; with one it is', async () => {
-    const bare = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, [pki.subCa.certificate], 'Sig', {
+    const bare = await opensslSignedLetter(pki, pki.leaves.personal, 'Sig', {
       withoutSigningCertificate: true,
     });
     const r = await verify(bare);
@@ -442,7 +403,7 @@ describe('4. hostile CMS: one bad signature never costs the report on the others
       subIndication: 'SIG_CONSTRAINTS_FAILURE',
       intact: true,
     });
-    const cades = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, [pki.subCa.certificate], 'Sig');
+    const cades = await opensslSignedLetter(pki, pki.leaves.personal, 'Sig');
     expect((await verify(cades)).signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED' });
   });
 });

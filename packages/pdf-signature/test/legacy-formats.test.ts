@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSignatures, PdfDocument, verifyPdf } from '../src/index.js';
 import { CORPUS } from './support/corpus.js';
+import { opensslSignedLetter } from './support/pki.js';
 
 /**
  * Legacy and less common signature formats (issue 15, item 6): `adbe.x509.rsa_sha1`,
@@ -110,15 +111,7 @@ describe('adbe.x509.rsa_sha1', () => {
 
 describe('adbe.pkcs7.s5', () => {
   it('is verified as a detached PKCS#7 signature', async () => {
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'S5',
-      {
-        subFilter: 'adbe.pkcs7.s5',
-      },
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.personal, 'S5', { subFilter: 'adbe.pkcs7.s5' });
     expect((await verify(signed)).signatures[0]).toMatchObject({
       subFilter: 'adbe.pkcs7.s5',
       indication: 'TOTAL_PASSED',
@@ -128,15 +121,9 @@ describe('adbe.pkcs7.s5', () => {
 
 describe('usage-rights signatures', () => {
   it('are listed as their own kind, and a broken one fails neither the document nor an earlier signature', async () => {
-    const letter = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'ChuKy',
-      {
-        subFilter: 'adbe.pkcs7.detached',
-      },
-    );
+    const letter = await opensslSignedLetter(pki, pki.leaves.personal, 'ChuKy', {
+      subFilter: 'adbe.pkcs7.detached',
+    });
     const rights = await signWithOpensslCms(letter, pki.leaves.organisation, [pki.subCa.certificate], 'UR', {
       subFilter: 'adbe.pkcs7.detached',
       usageRights: true,
@@ -156,15 +143,9 @@ describe('usage-rights signatures', () => {
   });
 
   it('the neighbour: the same broken update as a document signature fails the document', async () => {
-    const letter = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'ChuKy',
-      {
-        subFilter: 'adbe.pkcs7.detached',
-      },
-    );
+    const letter = await opensslSignedLetter(pki, pki.leaves.personal, 'ChuKy', {
+      subFilter: 'adbe.pkcs7.detached',
+    });
     const second = await signWithOpensslCms(letter, pki.leaves.organisation, [pki.subCa.certificate], 'Hai', {
       subFilter: 'adbe.pkcs7.detached',
     });
@@ -184,15 +165,7 @@ describe('digests kyso does not support', () => {
   // SM3 needs an SM2 key, and OpenSSL 3.0's CMS cannot sign with one (nor SM3 with RSA or ECDSA):
   // RIPEMD-160 takes the same path, an ALGORITHM_UNSUPPORTED digest in a well-formed CMS.
   it.each(['ripemd160'])('%s: INDETERMINATE, CRYPTO_CONSTRAINTS_FAILURE, not malformed', async (digest) => {
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Md',
-      {
-        digest,
-      },
-    );
+    const signed = await opensslSignedLetter(pki, pki.leaves.personal, 'Md', { digest });
     expect((await verify(signed)).signatures[0]).toMatchObject({
       indication: 'INDETERMINATE',
       subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',

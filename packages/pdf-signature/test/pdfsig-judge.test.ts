@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isKysoError } from '@kyso/core';
-import { CommandFailedError, run } from '@kyso/testkit';
+import { pdfsigVerdicts } from '@kyso/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../src/index.js';
 import { corpusPdfs } from './support/corpus.js';
@@ -28,16 +28,7 @@ const table: string[] = [];
 const BROKEN = /Digest Mismatch|Signature is Invalid/;
 
 /** pdfsig run now, on the files the recorded tables do not cover (pyHanko's and @signpdf's). */
-async function livePdfsig(file: string): Promise<string[]> {
-  let out: string;
-  try {
-    out = (await run('pdfsig', [join(C, file)])).stdout;
-  } catch (error) {
-    if (!(error instanceof CommandFailedError)) throw error;
-    out = error.stdout;
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
+const livePdfsig = (file: string) => pdfsigVerdicts(join(C, file));
 
 const recorded = new Set(cases.map(([f]) => f));
 const liveFiles = corpusPdfs()

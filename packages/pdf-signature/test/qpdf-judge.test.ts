@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { CommandFailedError, run } from '@kyso/testkit';
+import { qpdfVerdict } from '@kyso/testkit';
 import { describe, expect, it } from 'vitest';
 import { verifyPdf } from '../src/index.js';
 import { CORPUS, corpusPdfs } from './support/corpus.js';
@@ -12,27 +12,18 @@ import { CORPUS, corpusPdfs } from './support/corpus.js';
  * structure must be one qpdf finds damaged too (or encrypted, which kyso does not verify).
  */
 
-interface QpdfVerdict {
+interface QpdfFinding {
   exitCode: number;
   damaged: boolean;
   encrypted: boolean;
 }
 
-async function qpdfCheck(file: string): Promise<QpdfVerdict> {
-  let out: string;
-  let exitCode = 0;
-  try {
-    const r = await run('qpdf', ['--check', file]);
-    out = r.stdout + r.stderr;
-  } catch (error) {
-    if (!(error instanceof CommandFailedError)) throw error;
-    out = error.stdout + error.stderr;
-    exitCode = error.exitCode ?? -1;
-  }
+async function qpdfCheck(file: string): Promise<QpdfFinding> {
+  const { exitCode, output } = await qpdfVerdict(file);
   return {
     exitCode,
-    damaged: /file is damaged/.test(out),
-    encrypted: /^R = \d/m.test(out) && !/File is not encrypted/.test(out),
+    damaged: /file is damaged/.test(output),
+    encrypted: /^R = \d/m.test(output) && !/File is not encrypted/.test(output),
   };
 }
 
@@ -49,7 +40,7 @@ async function kysoVerdict(file: string): Promise<KysoVerdict> {
 
 describe('qpdf --check over the whole corpus', () => {
   it('agrees on structure: nothing qpdf finds damaged passes kyso, nothing kyso refuses is sound to qpdf', async () => {
-    const rows: { name: string; qpdf: QpdfVerdict; kyso: KysoVerdict }[] = [];
+    const rows: { name: string; qpdf: QpdfFinding; kyso: KysoVerdict }[] = [];
     for (const file of corpusPdfs()) {
       rows.push({ name: relative(CORPUS, file), qpdf: await qpdfCheck(file), kyso: await kysoVerdict(file) });
     }

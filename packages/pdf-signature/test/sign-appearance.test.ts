@@ -1,24 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Certificate,
-  type Crl,
-  isKysoError,
-  parseCertificate,
-  parseCrlDer,
-  type Signer,
-} from '@kyso/core';
-import { createSoftwareSigner } from '@kyso/core/node';
-import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
-  type IssuedCertificate,
-  minimalPdf,
-  type NssSigner,
-  run,
-  type TestPki,
-} from '@kyso/testkit';
+import { isKysoError } from '@kyso/core';
+import { minimalPdf } from '@kyso/testkit';
 import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,12 +10,12 @@ import {
   agencySealAppearance,
   mmToPt,
   personalSignatureAppearance,
-  type SignerValidationOptions,
   sealOverPersonal,
   signPdf,
   verifyPdf,
 } from '../src/index.js';
 import {
+  drawnImageBox,
   encodePng,
   isBlue,
   isRed,
@@ -44,6 +27,7 @@ import {
   signatureImage,
   workDir,
 } from './support/appearance-kit.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * Appearances wired into signing: the personal image and the agency seal drawn in the signatures'
@@ -52,34 +36,14 @@ import {
  * verifyPdf.
  */
 
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
-let validation: SignerValidationOptions;
+const env = useTestPki();
 let dir: string;
 let counter = 0;
 
-const softwareSigner = (leaf: IssuedCertificate): Signer =>
-  createSoftwareSigner({
-    privateKey: readFileSync(leaf.keyPath),
-    certificate: leaf.der,
-    chain: [pki.subCa.certificate.der],
-  });
-
-beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, []);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-  validation = { trustAnchors: [root], crls, revocation: 'hard-fail' };
+beforeAll(() => {
   dir = workDir();
-}, 120_000);
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-  removeWorkDirs();
 });
+afterAll(removeWorkDirs);
 
 function save(bytes: Uint8Array, name: string): string {
   counter += 1;
@@ -88,23 +52,12 @@ function save(bytes: Uint8Array, name: string): string {
   return file;
 }
 
-async function pdfsig(bytes: Uint8Array): Promise<string[]> {
-  const path = save(bytes, 'pdfsig.pdf');
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
-
 async function judged(bytes: Uint8Array, signatures: number): Promise<void> {
-  expect(await pdfsig(bytes)).toEqual(Array(signatures).fill('Signature is Valid.'));
+  expect(await env.pdfsig(bytes)).toEqual(Array(signatures).fill('Signature is Valid.'));
   const q = qpdfCheck(save(bytes, 'qpdf.pdf'));
   expect(q.output).toContain('No syntax or stream encoding errors');
   expect(q.status).toBe(0);
-  const report = await verifyPdf(bytes, { trustAnchors: [root], crls });
+  const report = await verifyPdf(bytes, { trustAnchors: [env.root], crls: env.crls });
   expect(report.indication).toBe('TOTAL_PASSED');
   expect(report.signatures.map((s) => s.indication)).toEqual(Array(signatures).fill('TOTAL_PASSED'));
   for (const s of report.signatures.slice(0, -1)) expect(s.modifiedAfter).toBe('allowed');
@@ -123,23 +76,18 @@ describe('signing with an appearance', () => {
       height: personalView.height,
     });
     const first = await signPdf(minimalPdf(), {
-      signer: softwareSigner(pki.leaves.personal),
-      validation,
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
       fieldName: 'CaNhan',
       visible: { page: 1, appearance: personal, at: personalView },
     });
     await judged(first.bytes, 1);
     const seal = agencySealAppearance({ image: sealPng, widthMm: 36 });
-    const drawn = {
-      x: personalView.x + personal.imageBox.x,
-      y: personalView.y + personal.imageBox.y,
-      width: personal.imageBox.width,
-      height: personal.imageBox.height,
-    };
+    const drawn = drawnImageBox(personalView, personal);
     const sealView = sealOverPersonal(drawn, seal);
     const second = await signPdf(first.bytes, {
-      signer: softwareSigner(pki.leaves.organisation),
-      validation,
+      signer: env.signer(env.pki.leaves.organisation),
+      validation: env.validation,
       fieldName: 'CoQuan',
       visible: { page: 1, appearance: seal, at: sealView },
     });
@@ -184,8 +132,8 @@ describe('signing with an appearance', () => {
       height: view.height,
     });
     const signed = await signPdf(input, {
-      signer: softwareSigner(pki.leaves.personal),
-      validation,
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
       visible: { page: 1, appearance: personal, at: view },
     });
     await judged(signed.bytes, 1);
@@ -209,15 +157,15 @@ describe('signing with an appearance', () => {
       height: view.height,
     });
     const signed = await signPdf(minimalPdf(), {
-      signer: softwareSigner(pki.leaves.personal),
-      validation,
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
       visible: { page: 1, appearance: personal, at: view },
     });
     const overlay = addEmptySignatureField(signed.bytes, {
       fieldName: 'Overlay',
       visible: { page: 1, rect: { x: 340, y: 200, width: 180, height: 80 } },
     });
-    const report = await verifyPdf(overlay, { trustAnchors: [root], crls });
+    const report = await verifyPdf(overlay, { trustAnchors: [env.root], crls: env.crls });
     expect(report.signatures[0]!.modifiedAfter).toBe('disallowed');
     expect(report.indication).toBe('TOTAL_FAILED');
   });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Certificate,
@@ -12,13 +12,15 @@ import {
 } from '@kyso/core';
 import { createSoftwareSigner } from '@kyso/core/node';
 import {
-  CommandFailedError,
   createNssSigner,
   minimalPdf,
   type NssSigner,
   type PkiServices,
+  pdfsigOutput,
+  qpdfCheck,
   run,
   signWithOpensslCms,
+  softwareKey,
   startPkiServices,
   startTimestampAuthority,
   type TimestampAuthority,
@@ -61,29 +63,14 @@ afterAll(async () => {
   await services?.stop();
 });
 
-const signer = (): Signer => {
-  const leaf = services.pki.leaves.personal;
-  return createSoftwareSigner({
-    privateKey: readFileSync(leaf.keyPath),
-    certificate: leaf.der,
-    chain: [services.pki.subCa.certificate.der],
-  });
-};
+const signer = (): Signer => createSoftwareSigner(softwareKey(services.pki, services.pki.leaves.personal));
 
 function tempPath(name: string): string {
   counter += 1;
   return join(services.pki.dir, `${counter}-${name}`);
 }
 
-async function pdfsig(bytes: Uint8Array): Promise<string> {
-  const path = tempPath('pdfsig.pdf');
-  writeFileSync(path, bytes);
-  try {
-    return (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    return error instanceof CommandFailedError ? error.stdout : '';
-  }
-}
+const pdfsig = (bytes: Uint8Array) => pdfsigOutput(bytes, { nss });
 
 const offline = (bytes: Uint8Array) => verifyPdf(bytes, { trustAnchors: [root], revocation: 'hard-fail' });
 
@@ -206,15 +193,7 @@ describe('levels', () => {
     const report = await offline(extended.bytes);
     expect(report.indication).toBe('TOTAL_PASSED');
     expect(report.signatures[0]!.modifiedAfter).toBe('allowed');
-    const check = await run('qpdf', [
-      '--check',
-      (() => {
-        const p = tempPath('qpdf.pdf');
-        writeFileSync(p, extended.bytes);
-        return p;
-      })(),
-    ]);
-    expect(check.stdout).toContain('No syntax or stream encoding errors');
+    expect(await qpdfCheck(extended.bytes)).toContain('No syntax or stream encoding errors');
   }, 60_000);
 
   it('never writes a stale CRL: with the OCSP responders down, only CRLs older than the timestamp exist, and B-LT is refused until fresh data is published', async () => {

@@ -1,40 +1,24 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Certificate,
-  type Crl,
-  createExternalSigner,
-  createHttpTransport,
-  isKysoError,
-  parseCertificate,
-  parseCrlDer,
-  type Signer,
-} from '@kyso/core';
+import { createExternalSigner, createHttpTransport, parseCrlDer, type Signer } from '@kyso/core';
 import { createSoftwareSigner } from '@kyso/core/node';
 import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
-  type IssuedCertificate,
   minimalPdf,
-  type NssSigner,
+  opensslCmsVerify,
+  qpdfCheck,
   run,
   scannedPdf,
   signWithOpensslCms,
+  softwareKey,
   startLoopbackServer,
   startTimestampAuthority,
-  type TestPki,
   type TimestampAuthority,
 } from '@kyso/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completePdfSignature,
-  preparePdfSignature,
-  type SignerValidationOptions,
-  signPdf,
-  verifyPdf,
-} from '../src/index.js';
+import { completePdfSignature, preparePdfSignature, signPdf, verifyPdf } from '../src/index.js';
 import { signPdfFile } from '../src/node.js';
+import { codeOf } from './support/codes.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * Signing end to end with core's CMS builder and kyso's writer, judged by poppler's pdfsig (NSS
@@ -42,72 +26,22 @@ import { signPdfFile } from '../src/node.js';
  * with its stable code.
  */
 
-let pki: TestPki;
-let nss: NssSigner;
+const env = useTestPki();
 let tsa: TimestampAuthority;
-let root: Certificate;
-let crls: Crl[];
-let validation: SignerValidationOptions;
 let counter = 0;
 const transport = createHttpTransport({ timeoutMs: 5000 });
 const stateKey = new Uint8Array(32).fill(7);
 
-const softwareSigner = (leaf: IssuedCertificate): Signer =>
-  createSoftwareSigner({
-    privateKey: readFileSync(leaf.keyPath),
-    certificate: leaf.der,
-    chain: [pki.subCa.certificate.der],
-  });
-
 beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, []);
-  tsa = await startTimestampAuthority(pki);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-  validation = { trustAnchors: [root], crls, revocation: 'hard-fail' };
-}, 120_000);
+  tsa = await startTimestampAuthority(env.pki);
+});
 afterAll(async () => {
   await tsa?.stop();
-  nss?.cleanup();
-  pki?.cleanup();
 });
 
 function tempPath(name: string): string {
   counter += 1;
-  return join(pki.dir, `${counter}-${name}`);
-}
-
-async function pdfsig(bytes: Uint8Array): Promise<string[]> {
-  const path = tempPath('pdfsig.pdf');
-  writeFileSync(path, bytes);
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
-
-async function qpdfCheck(bytes: Uint8Array): Promise<string> {
-  const path = tempPath('qpdf.pdf');
-  writeFileSync(path, bytes);
-  return (await run('qpdf', ['--check', path])).stdout;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKysoError(error)) {
-      expect(error.messageVi.length).toBeGreaterThan(0);
-      if (process.env.DEBUG_CODES) console.log(error.code, error.message);
-      return error.code;
-    }
-    throw error;
-  }
-  return 'no error';
+  return join(env.pki.dir, `${counter}-${name}`);
 }
 
 const tsaConfig = () => ({ url: tsa.url, transport });
@@ -115,7 +49,10 @@ const tsaConfig = () => ({ url: tsa.url, transport });
 describe('signPdf', () => {
   it('signs at B-B with a software key, warns that Thông tư 41/2017 Điều 9 expects a timestamp, and every judge agrees', async () => {
     const input = minimalPdf();
-    const result = await signPdf(input, { signer: softwareSigner(pki.leaves.personal), validation });
+    const result = await signPdf(input, {
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
+    });
     expect(result.level).toBe('B-B');
     expect(result.warnings.map((w) => w.en).join()).toContain(
       'Thông tư 41/2017/TT-BTTTT Điều 9 khoản 1 điểm a',
@@ -123,14 +60,14 @@ describe('signPdf', () => {
     expect(Buffer.compare(result.bytes.subarray(0, input.length), input)).toBe(0);
     expect(result.signerCheck.performed).toBe(true);
     expect(result.verification.indication).toBe('TOTAL_PASSED');
-    expect(await pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
+    expect(await env.pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
     expect(await qpdfCheck(result.bytes)).toContain('No syntax or stream encoding errors');
   });
 
   it('signs at B-T by default when a TSA is configured, then a second signer, and every signature stays valid', async () => {
     const first = await signPdf(minimalPdf(), {
-      signer: softwareSigner(pki.leaves.personal),
-      validation,
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
       tsa: tsaConfig(),
       fieldName: 'ChuKyLanhDao',
       visible: { page: 1, rect: { x: 300, y: 100, width: 200, height: 60 } },
@@ -140,14 +77,14 @@ describe('signPdf', () => {
     expect(first.level).toBe('B-T');
     expect(first.warnings).toEqual([]);
     expect(first.verification.signatures[0]!.timestamped).toBe(true);
-    expect(await pdfsig(first.bytes)).toEqual(['Signature is Valid.']);
+    expect(await env.pdfsig(first.bytes)).toEqual(['Signature is Valid.']);
     const second = await signPdf(first.bytes, {
-      signer: softwareSigner(pki.leaves.organisation),
-      validation,
+      signer: env.signer(env.pki.leaves.organisation),
+      validation: env.validation,
       tsa: tsaConfig(),
       fieldName: 'ChuKyCoQuan',
     });
-    expect(await pdfsig(second.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(await env.pdfsig(second.bytes)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     expect(await qpdfCheck(second.bytes)).toContain('No syntax or stream encoding errors');
     expect(second.verification.indication).toBe('TOTAL_PASSED');
     expect(second.verification.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
@@ -155,45 +92,23 @@ describe('signPdf', () => {
   });
 
   it('signs with RSA-PSS (opt-in), judged by openssl cms -verify over the covered bytes', async () => {
-    const leaf = pki.leaves.personal;
+    const leaf = env.pki.leaves.personal;
     const signer = createSoftwareSigner({
-      privateKey: readFileSync(leaf.keyPath),
-      certificate: leaf.der,
-      chain: [pki.subCa.certificate.der],
+      ...softwareKey(env.pki, leaf),
       algorithm: { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 },
     });
-    const result = await signPdf(minimalPdf(), { signer, validation });
+    const result = await signPdf(minimalPdf(), { signer, validation: env.validation });
     expect(result.verification.indication).toBe('TOTAL_PASSED');
     const { findSignatures, PdfDocument } = await import('../src/index.js');
     const sig = findSignatures(PdfDocument.load(result.bytes))[0]!;
     const [, a, b, c] = sig.byteRange as number[];
     const covered = Buffer.concat([result.bytes.subarray(0, a), result.bytes.subarray(b!, b! + c!)]);
-    const contentPath = tempPath('covered.bin');
-    writeFileSync(contentPath, covered);
-    const cmsPath = tempPath('cms.der');
-    writeFileSync(cmsPath, sig.contents!);
-    const caPath = pki.writeBundle(`ca-${counter}.pem`, [pki.root.certificate]);
-    await run('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      cmsPath,
-      '-content',
-      contentPath,
-      '-CAfile',
-      caPath,
-      '-purpose',
-      'any',
-      '-out',
-      tempPath('out.bin'),
-    ]);
+    const caPath = env.pki.writeBundle(`ca-${counter}.pem`, [env.pki.root.certificate]);
+    await opensslCmsVerify(sig.contents!, covered, caPath);
   });
 
   it('signs with ECDSA P-256 (opt-in), and pdfsig agrees', async () => {
-    const leaf = await pki.subCa.issue({
+    const leaf = await env.pki.subCa.issue({
       name: 'ecdsa-signer',
       subject: [
         ['C', 'VN'],
@@ -202,9 +117,12 @@ describe('signPdf', () => {
       profile: 'personal',
       keyType: 'ec-p256',
     });
-    const result = await signPdf(minimalPdf('ECDSA'), { signer: softwareSigner(leaf), validation });
+    const result = await signPdf(minimalPdf('ECDSA'), {
+      signer: env.signer(leaf),
+      validation: env.validation,
+    });
     expect(result.verification.indication).toBe('TOTAL_PASSED');
-    expect(await pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
+    expect(await env.pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
   });
 
   it('refuses a signature timestamp earlier than the signing time /M claims', async () => {
@@ -212,8 +130,8 @@ describe('signPdf', () => {
     expect(
       await codeOf(
         signPdf(minimalPdf('future'), {
-          signer: softwareSigner(pki.leaves.personal),
-          validation,
+          signer: env.signer(env.pki.leaves.personal),
+          validation: env.validation,
           tsa: tsaConfig(),
           signingTime: future,
         }),
@@ -222,12 +140,14 @@ describe('signPdf', () => {
   });
 
   it('refuses SHA-1 before anything is prepared', async () => {
-    const leaf = pki.leaves.personal;
+    const leaf = env.pki.leaves.personal;
     const signer: Signer = {
-      ...softwareSigner(leaf),
+      ...env.signer(leaf),
       algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' as 'SHA-256' },
     };
-    expect(await codeOf(signPdf(minimalPdf(), { signer, validation }))).toBe('SIGNATURE_ALGORITHM_REFUSED');
+    expect(await codeOf(signPdf(minimalPdf(), { signer, validation: env.validation }))).toBe(
+      'SIGNATURE_ALGORITHM_REFUSED',
+    );
   });
 });
 
@@ -235,19 +155,24 @@ describe('the check before signing (Nghị định 68/2024 Điều 29)', () => {
   it('refuses a revoked signer with PDF_SIGN_SIGNER_REVOKED', async () => {
     expect(
       await codeOf(
-        signPdf(minimalPdf(), { signer: softwareSigner(pki.leaves.revokedKeyCompromise), validation }),
+        signPdf(minimalPdf(), {
+          signer: env.signer(env.pki.leaves.revokedKeyCompromise),
+          validation: env.validation,
+        }),
       ),
     ).toBe('PDF_SIGN_SIGNER_REVOKED');
   });
 
   it('refuses an expired signer with PDF_SIGN_SIGNER_NOT_VALID', async () => {
     expect(
-      await codeOf(signPdf(minimalPdf(), { signer: softwareSigner(pki.leaves.expired), validation })),
+      await codeOf(
+        signPdf(minimalPdf(), { signer: env.signer(env.pki.leaves.expired), validation: env.validation }),
+      ),
     ).toBe('PDF_SIGN_SIGNER_NOT_VALID');
   });
 
   it('refuses to sign without validation options, and records the unsafe override when it is used', async () => {
-    const signer = softwareSigner(pki.leaves.personal);
+    const signer = env.signer(env.pki.leaves.personal);
     expect(await codeOf(signPdf(minimalPdf(), { signer }))).toBe('PDF_SIGN_INVALID_OPTION');
     const result = await signPdf(minimalPdf(), { signer, unsafeSkipSignerValidation: true });
     expect(result.signerCheck).toMatchObject({ performed: false, skippedBy: 'unsafeSkipSignerValidation' });
@@ -255,29 +180,33 @@ describe('the check before signing (Nghị định 68/2024 Điều 29)', () => {
   });
 
   it('refuses a key that does not match its certificate with PDF_SIGN_VALUE_INVALID, nothing embedded', async () => {
-    const other = pki.leaves.organisation;
+    const other = env.pki.leaves.organisation;
     const { privateEncrypt, constants } = await import('node:crypto');
     const signer = createExternalSigner({
-      certificate: pki.leaves.personal.der,
-      chain: [pki.subCa.certificate.der],
+      certificate: env.pki.leaves.personal.der,
+      chain: [env.pki.subCa.certificate.der],
       digestInput: 'digest-info',
       async signDigest(input) {
         const key = readFileSync(other.keyPath);
         return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, input));
       },
     });
-    expect(await codeOf(signPdf(minimalPdf(), { signer, validation }))).toBe('PDF_SIGN_VALUE_INVALID');
+    expect(await codeOf(signPdf(minimalPdf(), { signer, validation: env.validation }))).toBe(
+      'PDF_SIGN_VALUE_INVALID',
+    );
   });
 });
 
 describe('bad input', () => {
   it("refuses a damaged PDF and bytes that are not a PDF with the reader's stable codes", async () => {
-    const signer = softwareSigner(pki.leaves.personal);
+    const signer = env.signer(env.pki.leaves.personal);
     const whole = minimalPdf('damaged');
     const truncated = whole.subarray(0, Math.floor(whole.length / 2));
     const codes = [
-      await codeOf(signPdf(truncated, { signer, validation })),
-      await codeOf(signPdf(new TextEncoder().encode('not a pdf at all'), { signer, validation })),
+      await codeOf(signPdf(truncated, { signer, validation: env.validation })),
+      await codeOf(
+        signPdf(new TextEncoder().encode('not a pdf at all'), { signer, validation: env.validation }),
+      ),
     ];
     for (const code of codes) expect(code).toMatch(/^PDF_/);
   });
@@ -290,8 +219,8 @@ describe('bad input', () => {
     expect(
       await codeOf(
         signPdf(new Uint8Array(readFileSync(enc)), {
-          signer: softwareSigner(pki.leaves.personal),
-          validation,
+          signer: env.signer(env.pki.leaves.personal),
+          validation: env.validation,
         }),
       ),
     ).toBe('PDF_ENCRYPTED');
@@ -300,15 +229,17 @@ describe('bad input', () => {
   it('refuses a new approval signature on a DocMDP P=1 certified file', async () => {
     const certified = await signWithOpensslCms(
       minimalPdf(),
-      pki.leaves.organisation,
-      [pki.subCa.certificate],
+      env.pki.leaves.organisation,
+      [env.pki.subCa.certificate],
       'Cert',
       {
         certify: 1,
       },
     );
     expect(
-      await codeOf(signPdf(certified, { signer: softwareSigner(pki.leaves.personal), validation })),
+      await codeOf(
+        signPdf(certified, { signer: env.signer(env.pki.leaves.personal), validation: env.validation }),
+      ),
     ).toBe('PDF_SIGN_DOCMDP_FORBIDS');
   });
 
@@ -320,18 +251,20 @@ describe('bad input', () => {
       body: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]),
     }));
     try {
-      const signer = softwareSigner(pki.leaves.personal);
+      const signer = env.signer(env.pki.leaves.personal);
       expect(
         await codeOf(
           signPdf(minimalPdf(), {
             signer,
-            validation,
+            validation: env.validation,
             tsa: { url: silent.url, transport: createHttpTransport({ timeoutMs: 300 }) },
           }),
         ),
       ).toBe('TSA_TIMEOUT');
       expect(
-        await codeOf(signPdf(minimalPdf(), { signer, validation, tsa: { url: garbage.url, transport } })),
+        await codeOf(
+          signPdf(minimalPdf(), { signer, validation: env.validation, tsa: { url: garbage.url, transport } }),
+        ),
       ).toBe('TSA_RESPONSE_MALFORMED');
     } finally {
       await silent.stop();
@@ -341,15 +274,15 @@ describe('bad input', () => {
 });
 
 describe('two steps', () => {
-  const prepareFor = (pdf: Uint8Array, leaf = pki.leaves.personal) =>
+  const prepareFor = (pdf: Uint8Array, leaf = env.pki.leaves.personal) =>
     preparePdfSignature(pdf, {
       certificate: leaf.der,
-      chain: [pki.subCa.certificate.der],
+      chain: [env.pki.subCa.certificate.der],
       stateKey,
-      validation,
+      validation: env.validation,
     });
 
-  async function signHash(digestInfo: Uint8Array, leaf = pki.leaves.personal): Promise<Uint8Array> {
+  async function signHash(digestInfo: Uint8Array, leaf = env.pki.leaves.personal): Promise<Uint8Array> {
     const { privateEncrypt, constants } = await import('node:crypto');
     return new Uint8Array(
       privateEncrypt({ key: readFileSync(leaf.keyPath), padding: constants.RSA_PKCS1_PADDING }, digestInfo),
@@ -361,14 +294,14 @@ describe('two steps', () => {
     const value = await signHash(prepared.toBeSigned.digestInfo);
     const result = await completePdfSignature(prepared.preparedBytes, prepared.state, value, {
       stateKey,
-      certificate: pki.leaves.personal.der,
-      chain: [pki.subCa.certificate.der],
-      validation,
+      certificate: env.pki.leaves.personal.der,
+      chain: [env.pki.subCa.certificate.der],
+      validation: env.validation,
       tsa: tsaConfig(),
     });
     expect(result.level).toBe('B-T');
     expect(result.verification.indication).toBe('TOTAL_PASSED');
-    expect(await pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
+    expect(await env.pdfsig(result.bytes)).toEqual(['Signature is Valid.']);
   });
 
   it('refuses a tampered state, changed prepared bytes, a value for another preparation, and a second pending preparation', async () => {
@@ -380,9 +313,9 @@ describe('two steps', () => {
     const valueB = await signHash(b.toBeSigned.digestInfo);
     const opts = {
       stateKey,
-      certificate: pki.leaves.personal.der,
-      chain: [pki.subCa.certificate.der],
-      validation,
+      certificate: env.pki.leaves.personal.der,
+      chain: [env.pki.subCa.certificate.der],
+      validation: env.validation,
     };
     const parts = a.state.split('.');
     const json = JSON.parse(Buffer.from(parts[2]!, 'base64url').toString());
@@ -416,7 +349,7 @@ describe('two steps', () => {
       await codeOf(
         completePdfSignature(a.preparedBytes, a.state, valueA, {
           ...opts,
-          certificate: pki.leaves.organisation.der,
+          certificate: env.pki.leaves.organisation.der,
         }),
       ),
     ).toBe('PDF_SIGN_CERTIFICATE_MISMATCH');
@@ -432,7 +365,7 @@ describe('two steps', () => {
   });
 
   it('re-checks revocation at complete: a signer revoked after preparation is refused', async () => {
-    const leaf = await pki.subCa.issue({
+    const leaf = await env.pki.subCa.issue({
       name: 'late-revoked',
       subject: [
         ['C', 'VN'],
@@ -440,26 +373,26 @@ describe('two steps', () => {
       ],
       profile: 'personal',
     });
-    await pki.subCa.updateCrl();
+    await env.pki.subCa.updateCrl();
     const fresh = () => ({
-      ...validation,
-      crls: [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)],
+      ...env.validation,
+      crls: [parseCrlDer(env.pki.root.crlDer), parseCrlDer(env.pki.subCa.crlDer)],
     });
     const prepared = await preparePdfSignature(minimalPdf('CONG VAN SO 4'), {
       certificate: leaf.der,
-      chain: [pki.subCa.certificate.der],
+      chain: [env.pki.subCa.certificate.der],
       stateKey,
       validation: fresh(),
     });
     const value = await signHash(prepared.toBeSigned.digestInfo, leaf);
-    await pki.subCa.revoke(leaf, 'keyCompromise');
-    await pki.subCa.updateCrl();
+    await env.pki.subCa.revoke(leaf, 'keyCompromise');
+    await env.pki.subCa.updateCrl();
     expect(
       await codeOf(
         completePdfSignature(prepared.preparedBytes, prepared.state, value, {
           stateKey,
           certificate: leaf.der,
-          chain: [pki.subCa.certificate.der],
+          chain: [env.pki.subCa.certificate.der],
           validation: fresh(),
         }),
       ),
@@ -469,10 +402,10 @@ describe('two steps', () => {
 
 describe('concurrency', () => {
   it('100 concurrent signPdf calls with one software key all verify', async () => {
-    const signer = softwareSigner(pki.leaves.personal);
+    const signer = env.signer(env.pki.leaves.personal);
     const input = minimalPdf('CONG VAN SO 5');
     const results = await Promise.all(
-      Array.from({ length: 100 }, () => signPdf(input, { signer, validation })),
+      Array.from({ length: 100 }, () => signPdf(input, { signer, validation: env.validation })),
     );
     expect(results.filter((r) => r.verification.indication === 'TOTAL_PASSED')).toHaveLength(100);
   }, 120_000);
@@ -485,8 +418,8 @@ describe('signPdfFile (streams the input)', () => {
     const before = readFileSync(input);
     const output = tempPath('scan-signed.pdf');
     const result = await signPdfFile(input, output, {
-      signer: softwareSigner(pki.leaves.personal),
-      validation,
+      signer: env.signer(env.pki.leaves.personal),
+      validation: env.validation,
       tsa: tsaConfig(),
     });
     expect(result.level).toBe('B-T');
@@ -495,9 +428,11 @@ describe('signPdfFile (streams the input)', () => {
     expect(signed.length).toBe(result.size);
     expect(Buffer.compare(signed.subarray(0, before.length), before)).toBe(0);
     expect(readFileSync(input).equals(before)).toBe(true);
-    expect(await pdfsig(signed)).toEqual(['Signature is Valid.']);
-    expect((await verifyPdf(signed, { trustAnchors: [root], crls })).indication).toBe('TOTAL_PASSED');
-    expect(readdirSync(pki.dir).filter((f) => f.endsWith('.kyso-tmp'))).toEqual([]);
+    expect(await env.pdfsig(signed)).toEqual(['Signature is Valid.']);
+    expect((await verifyPdf(signed, { trustAnchors: [env.root], crls: env.crls })).indication).toBe(
+      'TOTAL_PASSED',
+    );
+    expect(readdirSync(env.pki.dir).filter((f) => f.endsWith('.kyso-tmp'))).toEqual([]);
   }, 60_000);
 
   it('refuses an output that is the input, and a failed signing leaves no output', async () => {
@@ -505,12 +440,20 @@ describe('signPdfFile (streams the input)', () => {
     writeFileSync(input, minimalPdf('same file'));
     const before = readFileSync(input);
     expect(
-      await codeOf(signPdfFile(input, input, { signer: softwareSigner(pki.leaves.personal), validation })),
+      await codeOf(
+        signPdfFile(input, input, {
+          signer: env.signer(env.pki.leaves.personal),
+          validation: env.validation,
+        }),
+      ),
     ).toBe('PDF_SIGN_OUTPUT_IS_INPUT');
     const output = tempPath('revoked.pdf');
     expect(
       await codeOf(
-        signPdfFile(input, output, { signer: softwareSigner(pki.leaves.revokedKeyCompromise), validation }),
+        signPdfFile(input, output, {
+          signer: env.signer(env.pki.leaves.revokedKeyCompromise),
+          validation: env.validation,
+        }),
       ),
     ).toBe('PDF_SIGN_SIGNER_REVOKED');
     const silent = await startLoopbackServer(() => new Promise(() => {}));
@@ -518,8 +461,8 @@ describe('signPdfFile (streams the input)', () => {
       expect(
         await codeOf(
           signPdfFile(input, output, {
-            signer: softwareSigner(pki.leaves.personal),
-            validation,
+            signer: env.signer(env.pki.leaves.personal),
+            validation: env.validation,
             tsa: { url: silent.url, transport: createHttpTransport({ timeoutMs: 300 }) },
           }),
         ),
@@ -529,6 +472,6 @@ describe('signPdfFile (streams the input)', () => {
     }
     expect(existsSync(output)).toBe(false);
     expect(readFileSync(input).equals(before)).toBe(true);
-    expect(readdirSync(pki.dir).filter((f) => f.endsWith('.kyso-tmp'))).toEqual([]);
+    expect(readdirSync(env.pki.dir).filter((f) => f.endsWith('.kyso-tmp'))).toEqual([]);
   });
 });

@@ -1,21 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
 import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
   formPdf,
   type IssuedCertificate,
   minimalPdf,
-  type NssSigner,
+  qpdfCheck,
+  requestTimestampReply,
   run,
   signWithOpensslCms,
   startTimestampAuthority,
-  type TestPki,
 } from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addDocumentTimestampPlaceholder,
   addEmptySignatureField,
@@ -40,6 +36,7 @@ import {
 } from '../src/index.js';
 import { FileSource, nodeDigest } from '../src/node.js';
 import { CORPUS } from './support/corpus.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * Signing end to end without core's CMS builder: kyso's writer prepares the placeholder, `openssl
@@ -48,28 +45,14 @@ import { CORPUS } from './support/corpus.js';
  * `qpdf --check`, and kyso's own verifyPdf.
  */
 
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
+// Only the roots matter to pdfsig's verdicts; the NSS database signs nothing here.
+const env = useTestPki();
 let counter = 0;
 const SIGNED_AT = new Date('2026-11-30T03:00:00Z');
 
-beforeAll(async () => {
-  pki = await createTestPki();
-  // Only the roots matter to pdfsig's verdicts; the NSS signer itself signs nothing here.
-  nss = await createNssSigner(pki, []);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-});
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-});
-
 function tempPath(name: string): string {
   counter += 1;
-  return join(pki.dir, `${counter}-${name}`);
+  return join(env.pki.dir, `${counter}-${name}`);
 }
 
 /** openssl cms over the covered bytes kyso re-derives from the prepared file: the DER CMS. */
@@ -78,7 +61,7 @@ async function opensslCms(prepared: Uint8Array, signer: IssuedCertificate): Prom
   const data = tempPath('covered.bin');
   writeFileSync(data, Buffer.concat(spans.map((s) => prepared.subarray(s.start, s.end))));
   const chain = tempPath('chain.pem');
-  writeFileSync(chain, pki.subCa.certificate.pem);
+  writeFileSync(chain, env.pki.subCa.certificate.pem);
   const out = tempPath('sig.der');
   await run('openssl', [
     'cms',
@@ -115,24 +98,6 @@ async function sign(input: Uint8Array, signer: IssuedCertificate, options: SignO
   return embedSignatureContents(prepared.bytes, await opensslCms(prepared.bytes, signer));
 }
 
-async function pdfsig(bytes: Uint8Array): Promise<string[]> {
-  const path = tempPath('pdfsig.pdf');
-  writeFileSync(path, bytes);
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
-
-async function qpdfCheck(bytes: Uint8Array): Promise<string> {
-  const path = tempPath('qpdf.pdf');
-  writeFileSync(path, bytes);
-  return (await run('qpdf', ['--check', path])).stdout;
-}
-
 /** The reference of the top-level form field named `name`. */
 function findFieldRef(doc: PdfDocument, name: string): PdfRef {
   const form = doc.deref(doc.catalog().get('AcroForm')) as PdfDict;
@@ -140,8 +105,7 @@ function findFieldRef(doc: PdfDocument, name: string): PdfRef {
   return fields.find((f) => ((doc.resolve(f) as PdfDict).get('T') as PdfString).text() === name)!;
 }
 
-const verify = (bytes: Uint8Array) =>
-  verifyPdf(bytes, { trustAnchors: [root], crls, revocation: 'hard-fail' });
+const verify = (bytes: Uint8Array) => verifyPdf(bytes, env.validation);
 
 /** The three judges agree that every signature is valid and every later update allowed. */
 async function expectAllValid(bytes: Uint8Array, count: number): Promise<void> {
@@ -151,20 +115,20 @@ async function expectAllValid(bytes: Uint8Array, count: number): Promise<void> {
     JSON.stringify(r.signatures.map((s) => s.checks.filter((c) => c.status !== 'passed'))),
   ).toEqual(Array.from({ length: count }, (_, i) => ['TOTAL_PASSED', i === count - 1 ? 'none' : 'allowed']));
   expect(r.indication).toBe('TOTAL_PASSED');
-  expect(await pdfsig(bytes)).toEqual(Array.from({ length: count }, () => 'Signature is Valid.'));
+  expect(await env.pdfsig(bytes)).toEqual(Array.from({ length: count }, () => 'Signature is Valid.'));
   expect(await qpdfCheck(bytes)).toMatch(/No syntax or stream encoding errors found/);
 }
 
 describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
   it('signs a letter twice (approval, then a visible approval) and all three judges pass both', async () => {
-    const one = await sign(minimalPdf(), pki.leaves.personal, {
+    const one = await sign(minimalPdf(), env.pki.leaves.personal, {
       fieldName: 'ChuKyLanhDao',
       reason: 'Phê duyệt văn bản',
       location: 'Hà Nội',
       name: 'Nguyễn Văn An',
       contactInfo: 'an@example.vn',
     });
-    const two = await sign(one, pki.leaves.organisation, {
+    const two = await sign(one, env.pki.leaves.organisation, {
       fieldName: 'ChuKyCoQuan',
       visible: { page: 1, rect: { x: 350, y: 80, width: 180, height: 60 } },
     });
@@ -210,18 +174,21 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
   });
 
   it('certifies at /P 2, then adds an approval signature: both valid, the certification allowed it', async () => {
-    const certified = await sign(minimalPdf(), pki.leaves.personal, { fieldName: 'ChungNhan', certify: 2 });
+    const certified = await sign(minimalPdf(), env.pki.leaves.personal, {
+      fieldName: 'ChungNhan',
+      certify: 2,
+    });
     const doc = PdfDocument.load(certified);
     const perms = doc.deref(doc.catalog().get('Perms')) as PdfDict;
     expect(perms.get('DocMDP')).toMatchObject({ num: findSignatures(doc)[0]!.objectNumber });
-    const approved = await sign(certified, pki.leaves.organisation, { fieldName: 'PheDuyet' });
+    const approved = await sign(certified, env.pki.leaves.organisation, { fieldName: 'PheDuyet' });
     await expectAllValid(approved, 2);
   });
 
   it('signs a file whose last %%EOF has no end-of-line, adding one before the new revision', async () => {
     const bare = minimalPdf().subarray(0, -1);
     expect(Buffer.from(bare).toString('latin1').endsWith('%%EOF')).toBe(true);
-    const signed = await sign(bare, pki.leaves.personal, { fieldName: 'ChuKy' });
+    const signed = await sign(bare, env.pki.leaves.personal, { fieldName: 'ChuKy' });
     expect(signed[bare.length]).toBe(0x0a);
     await expectAllValid(signed, 1);
   });
@@ -235,8 +202,8 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
     const before = PdfDocument.load(xrefStream);
     expect(before.sections[0]!.kind).toBe('stream');
     expect(before.offsetOf((before.trailer.get('Root') as { num: number }).num)).toBeUndefined();
-    const one = await sign(xrefStream, pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
-    const two = await sign(one, pki.leaves.organisation, {
+    const one = await sign(xrefStream, env.pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
+    const two = await sign(one, env.pki.leaves.organisation, {
       fieldName: 'ChuKyCoQuan',
       visible: { page: 1, rect: { x: 50, y: 50, width: 100, height: 40 } },
     });
@@ -252,7 +219,7 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
     const hybrid = new Uint8Array(readFileSync(join(CORPUS, 'dss', 'Signature-P-FR_CS-5.pdf')));
     const before = PdfDocument.load(hybrid);
     expect(before.trailer.get('XRefStm')).toBeDefined();
-    const signed = await sign(hybrid, pki.leaves.organisation, { fieldName: 'ChuKyKyso' });
+    const signed = await sign(hybrid, env.pki.leaves.organisation, { fieldName: 'ChuKyKyso' });
     const after = PdfDocument.load(signed);
     expect(after.sections[0]!.kind).toBe('table');
     expect(after.sections[0]!.trailer.get('Prev')).toBe(before.sections[0]!.offset);
@@ -261,7 +228,7 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
     // The earlier signatures were made under a foreign PKI: only what changed after them is judged here.
     expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(['allowed', 'allowed', 'allowed', 'none']);
     expect(r.signatures[3]!.indication).toBe('TOTAL_PASSED');
-    expect((await pdfsig(signed)).at(-1)).toBe('Signature is Valid.');
+    expect((await env.pdfsig(signed)).at(-1)).toBe('Signature is Valid.');
     expect(await qpdfCheck(signed)).toMatch(/No syntax or stream encoding errors found/);
   });
 
@@ -271,7 +238,7 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
     const acroForm = new PdfRef(7, 0);
     update.set(acroForm, withEntries(update.resolve(acroForm) as PdfDict, { NeedAppearances: true }));
     const needing = update.finish().bytes;
-    const one = await sign(needing, pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
+    const one = await sign(needing, env.pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
     const doc = PdfDocument.load(one);
     const after = doc.resolve(acroForm) as PdfDict;
     expect(after.get('NeedAppearances')).toBeUndefined();
@@ -279,7 +246,7 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
     // The page's indirect /Annots array (object 11) was rewritten as itself, the page left alone.
     expect((doc.resolve(new PdfRef(11, 0)) as unknown[]).length).toBe(3);
     expect(doc.offsetOf(3)).toBe(PdfDocument.load(form).offsetOf(3));
-    const two = await sign(one, pki.leaves.organisation, {
+    const two = await sign(one, env.pki.leaves.organisation, {
       fieldName: 'ChuKyCoQuan',
       visible: { page: 1, rect: { x: 72, y: 560, width: 200, height: 60 } },
     });
@@ -294,19 +261,22 @@ describe('signing with kyso’s placeholder and embed, and openssl cms', () => {
       }),
       { fieldName: 'ChuKyCoQuan', visible: { page: 1, rect: { x: 300, y: 60, width: 200, height: 50 } } },
     );
-    const one = await sign(withFields, pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
+    const one = await sign(withFields, env.pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
     const doc = PdfDocument.load(one);
     const sig = doc.resolve({ num: findSignatures(doc)[0]!.objectNumber!, gen: 0 } as never) as PdfDict;
     const [ref] = doc.deref(sig.get('Reference')) as PdfDict[];
     expect(ref!.name('TransformMethod')).toBe('FieldMDP');
-    const two = await sign(one, pki.leaves.organisation, { fieldName: 'ChuKyCoQuan' });
+    const two = await sign(one, env.pki.leaves.organisation, { fieldName: 'ChuKyCoQuan' });
     await expectAllValid(two, 2);
   });
 });
 
 describe('refusals, before anything is written', () => {
   it('refuses an approval signature under a DocMDP /P 1 certification, and accepts a document timestamp there', async () => {
-    const certified = await sign(minimalPdf(), pki.leaves.personal, { fieldName: 'ChungNhan', certify: 1 });
+    const certified = await sign(minimalPdf(), env.pki.leaves.personal, {
+      fieldName: 'ChungNhan',
+      certify: 1,
+    });
     expect(() =>
       addSignaturePlaceholder(certified, {
         fieldName: 'PheDuyet',
@@ -318,14 +288,14 @@ describe('refusals, before anything is written', () => {
       'DocTimeStamp1',
     );
     // Validation data is no change either (ISO 32000-2 §12.8.2.2.1).
-    const withDss = await appendDocumentSecurityStore(certified, { crls: [pki.subCa.crlDer] });
+    const withDss = await appendDocumentSecurityStore(certified, { crls: [env.pki.subCa.crlDer] });
     const r = await verify(withDss);
     expect(r.signatures.map((s) => [s.indication, s.modifiedAfter])).toEqual([['TOTAL_PASSED', 'allowed']]);
   });
 
   it('refuses a field an earlier signature locked', async () => {
     const withField = addEmptySignatureField(minimalPdf(), { fieldName: 'ChuKyCoQuan' });
-    const locked = await sign(withField, pki.leaves.personal, {
+    const locked = await sign(withField, env.pki.leaves.personal, {
       fieldName: 'ChuKyLanhDao',
       lock: { action: 'Include', fields: ['ChuKyCoQuan'] },
     });
@@ -350,7 +320,7 @@ describe('refusals, before anything is written', () => {
       field,
       withEntries(dict, { Lock: withEntries(update.deref(dict.get('Lock')) as PdfDict, { P: 1 }) }),
     );
-    const final = await sign(update.finish().bytes, pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
+    const final = await sign(update.finish().bytes, env.pki.leaves.personal, { fieldName: 'ChuKyLanhDao' });
     expect(() =>
       addSignaturePlaceholder(final, { fieldName: 'PheDuyet', contentsSize: 8192, signingTime: SIGNED_AT }),
     ).toThrow(expect.objectContaining({ code: 'PDF_SIGN_DOCMDP_FORBIDS' }));
@@ -358,8 +328,8 @@ describe('refusals, before anything is written', () => {
     // What kyso refuses to sign is what its verification fails: a later signature by another tool.
     const later = await signWithOpensslCms(
       final,
-      pki.leaves.organisation,
-      [pki.subCa.certificate],
+      env.pki.leaves.organisation,
+      [env.pki.subCa.certificate],
       'PheDuyet',
     );
     const [first] = (await verify(later)).signatures;
@@ -370,7 +340,7 @@ describe('refusals, before anything is written', () => {
   });
 
   it('refuses a certification after a signature, a duplicate or dotted name, a missing page, an oversized CMS', async () => {
-    const signed = await sign(minimalPdf(), pki.leaves.personal, { fieldName: 'ChuKy' });
+    const signed = await sign(minimalPdf(), env.pki.leaves.personal, { fieldName: 'ChuKy' });
     const base = { contentsSize: 8192, signingTime: SIGNED_AT };
     const code = (f: () => unknown) => {
       try {
@@ -399,7 +369,7 @@ describe('refusals, before anything is written', () => {
       ),
     ).toBe('PDF_SIGN_PAGE_OUT_OF_RANGE');
     const small = addSignaturePlaceholder(signed, { ...base, fieldName: 'Sig2', contentsSize: 64 });
-    const cms = await opensslCms(small.bytes, pki.leaves.organisation);
+    const cms = await opensslCms(small.bytes, env.pki.leaves.organisation);
     expect(code(() => embedSignatureContents(small.bytes, cms))).toBe('PDF_SIGN_CONTENTS_TOO_LARGE');
     // Nothing was written: the prepared bytes still hold an empty placeholder.
     expect(locateSignaturePlaceholder(small.bytes).capacity).toBe(64);
@@ -498,31 +468,25 @@ function tokenOf(resp: Uint8Array): Uint8Array {
 
 describe('document timestamps and the DSS, each its own revision', () => {
   it('adds a document timestamp, then a DSS: all valid, and the DSS holds what was given', async () => {
-    const tsa = await startTimestampAuthority(pki);
+    const tsa = await startTimestampAuthority(env.pki);
     try {
-      const signed = await sign(minimalPdf(), pki.leaves.personal, { fieldName: 'ChuKy' });
+      const signed = await sign(minimalPdf(), env.pki.leaves.personal, { fieldName: 'ChuKy' });
       const prepared = addDocumentTimestampPlaceholder(signed, { contentsSize: 8192 });
       const data = tempPath('dts-covered.bin');
       const { spans, kind } = locateSignaturePlaceholder(prepared.bytes);
       expect(kind).toBe('timestamp');
       writeFileSync(data, Buffer.concat(spans.map((s) => prepared.bytes.subarray(s.start, s.end))));
-      const query = tempPath('q.tsq');
-      await run('openssl', ['ts', '-query', '-data', data, '-sha256', '-cert', '-out', query]);
-      const resp = new Uint8Array(
-        await (
-          await fetch(tsa.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/timestamp-query' },
-            body: readFileSync(query),
-          })
-        ).arrayBuffer(),
-      );
+      const resp = await requestTimestampReply(tsa, readFileSync(data));
       const stamped = embedSignatureContents(prepared.bytes, tokenOf(resp));
       const sigs = findSignatures(PdfDocument.load(stamped));
       const withDss = await appendDocumentSecurityStore(stamped, {
-        certificates: [pki.leaves.personal.der, pki.subCa.certificate.der, pki.root.certificate.der],
-        crls: [pki.root.crlDer, pki.subCa.crlDer],
-        vri: [{ signatureContents: sigs[0]!.contents!, certificates: [pki.leaves.personal.der] }],
+        certificates: [
+          env.pki.leaves.personal.der,
+          env.pki.subCa.certificate.der,
+          env.pki.root.certificate.der,
+        ],
+        crls: [env.pki.root.crlDer, env.pki.subCa.crlDer],
+        vri: [{ signatureContents: sigs[0]!.contents!, certificates: [env.pki.leaves.personal.der] }],
       });
       expect(Buffer.compare(withDss.subarray(0, stamped.length), stamped)).toBe(0);
       const doc = PdfDocument.load(withDss);
@@ -533,10 +497,10 @@ describe('document timestamps and the DSS, each its own revision', () => {
       const key = createHash('sha1').update(sigs[0]!.contents!).digest('hex').toUpperCase();
       expect([...vri.map.keys()]).toEqual([key]);
       // Nothing new: the file is returned as it is.
-      expect(await appendDocumentSecurityStore(withDss, { crls: [pki.root.crlDer] })).toBe(withDss);
+      expect(await appendDocumentSecurityStore(withDss, { crls: [env.pki.root.crlDer] })).toBe(withDss);
 
       // With no CRL given, the DSS's are used.
-      const r = await verifyPdf(withDss, { trustAnchors: [root], revocation: 'hard-fail' });
+      const r = await verifyPdf(withDss, { trustAnchors: [env.root], revocation: 'hard-fail' });
       expect(r.signatures.map((s) => [s.kind, s.indication, s.modifiedAfter])).toEqual([
         ['signature', 'TOTAL_PASSED', 'allowed'],
         ['timestamp', 'TOTAL_PASSED', 'allowed'],

@@ -1,22 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Certificate, type Crl, parseCertificate, parseCrlDer } from '@kyso/core';
-import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
-  minimalPdf,
-  type NssSigner,
-  run,
-  type TestPki,
-} from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Certificate, parseCertificate } from '@kyso/core';
+import { minimalPdf, qpdfCheck } from '@kyso/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PdfDocument, verifyPdf } from '../src/index.js';
+import { opensslSignedLetter, useTestPki } from './support/pki.js';
 
-let pki: TestPki;
-let nss: NssSigner;
-let root: Certificate;
-let crls: Crl[];
+const env = useTestPki((pki) => [
+  pki.leaves.personal,
+  pki.leaves.organisation,
+  pki.leaves.revokedKeyCompromise,
+]);
 let letter: Uint8Array;
 
 /** Appends an incremental update redefining objects, as the Incremental Saving Attack does. */
@@ -38,50 +30,18 @@ function appendUpdate(bytes: Uint8Array, objects: Record<number, string>): Uint8
   return new Uint8Array([...bytes, ...Buffer.from(tail, 'latin1')]);
 }
 
-const verify = (bytes: Uint8Array, anchors: Certificate[] = [root]) =>
-  verifyPdf(bytes, { trustAnchors: anchors, crls, revocation: 'hard-fail' });
-
-/** poppler's verdicts, per signature, with the test root trusted in the NSS database. */
-async function pdfsigVerdicts(bytes: Uint8Array, name: string): Promise<string[]> {
-  const path = join(pki.dir, `${name}.pdf`);
-  writeFileSync(path, bytes);
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
+const verify = (bytes: Uint8Array, anchors: Certificate[] = [env.root]) =>
+  verifyPdf(bytes, { trustAnchors: anchors, crls: env.crls, revocation: 'hard-fail' });
 
 beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, [
-    pki.leaves.personal,
-    pki.leaves.organisation,
-    pki.leaves.revokedKeyCompromise,
-  ]);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
   // The national order: the official signs first, then the organisation (the clerk).
-  const personal = await nss.sign(minimalPdf(), pki.leaves.personal, 'ChuKyLanhDao');
-  letter = await nss.sign(personal, pki.leaves.organisation, 'ChuKyCoQuan');
+  const personal = await env.nss.sign(minimalPdf(), env.pki.leaves.personal, 'ChuKyLanhDao');
+  letter = await env.nss.sign(personal, env.pki.leaves.organisation, 'ChuKyCoQuan');
 });
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-});
-
-/** qpdf --check as an independent judge of the structure of the PDFs testkit makes. */
-async function qpdfCheck(bytes: Uint8Array, name: string): Promise<string> {
-  const path = join(pki.dir, `${name}-qpdf.pdf`);
-  writeFileSync(path, bytes);
-  return (await run('qpdf', ['--check', path])).stdout;
-}
 
 describe('a letter signed by the official and then the organisation (pdfsig -add-signature)', () => {
   it('is a structurally sound PDF for qpdf --check', async () => {
-    expect(await qpdfCheck(letter, 'letter')).toMatch(/No syntax or stream encoding errors found/);
+    expect(await qpdfCheck(letter)).toMatch(/No syntax or stream encoding errors found/);
   });
 
   it('passes: both signatures valid, the second update allowed after the first', async () => {
@@ -100,7 +60,7 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
       ['ChuKyCoQuan', 'TOTAL_PASSED', 'organisation', 'none', true],
     ]);
     expect(r.signatures[0]!.signer.commonName).toBe('Nguyễn Văn An');
-    expect(await pdfsigVerdicts(letter, 'letter')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(await env.pdfsig(letter)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
   });
 
   it('fails a signed byte changed: HASH_FAILURE (pdfsig: Digest Mismatch)', async () => {
@@ -110,7 +70,7 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
     const r = await verify(tampered);
     expect(r.indication).toBe('TOTAL_FAILED');
     expect(r.signatures[0]!.subIndication).toBe('HASH_FAILURE');
-    expect((await pdfsigVerdicts(tampered, 'tampered'))[0]).toMatch(/Digest Mismatch/);
+    expect((await env.pdfsig(tampered))[0]).toMatch(/Digest Mismatch/);
   });
 
   it('fails an incremental update that replaces the page content after signing, which pdfsig calls valid', async () => {
@@ -121,7 +81,7 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
     expect(r.signatures.map((s) => s.modifiedAfter)).toEqual(['disallowed', 'disallowed']);
     expect(r.signatures[1]!.checks.find((c) => c.id === 'modifications')!.message.en).toMatch(/object 4/);
     // pdfsig checks each signature over its own range only: it does not see the change.
-    expect(await pdfsigVerdicts(isa, 'isa')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(await env.pdfsig(isa)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
   });
 
   it('fails a page added after signing', async () => {
@@ -135,14 +95,14 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
   });
 
   it('reports a revoked signer as REVOKED_NO_POE without proof of when it signed, REVOKED with one after the revocation', async () => {
-    const signed = await nss.sign(minimalPdf(), pki.leaves.revokedKeyCompromise, 'Sig');
+    const signed = await env.nss.sign(minimalPdf(), env.pki.leaves.revokedKeyCompromise, 'Sig');
     // The CMS claims today, after the revocation; a claim proves nothing either way.
     const r = await verify(signed);
     expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
     // The receipt record proves it existed today, a month after the key was revoked.
     const received = await verifyPdf(signed, {
-      trustAnchors: [root],
-      crls,
+      trustAnchors: [env.root],
+      crls: env.crls,
       revocation: 'hard-fail',
       proofOfExistence: { time: new Date(), source: 'sổ đăng ký văn bản đến' },
     });
@@ -150,7 +110,7 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
   });
 
   it('does not pass under a look-alike root of the same name', async () => {
-    const r = await verify(letter, [parseCertificate(pki.lookalikeRoot.certificate.pem)]);
+    const r = await verify(letter, [parseCertificate(env.pki.lookalikeRoot.certificate.pem)]);
     expect(r.indication).not.toBe('TOTAL_PASSED');
   });
 });
@@ -158,15 +118,15 @@ describe('a letter signed by the official and then the organisation (pdfsig -add
 describe('signatures without signed attributes (openssl cms -noattr over a placeholder)', () => {
   it('verifies one declared adbe.pkcs7.detached over the covered bytes, as pdfsig does, and fails it when a byte changes', async () => {
     const { signWithOpensslCms } = await import('@kyso/testkit');
-    const chain = [pki.subCa.certificate];
-    const signed = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, chain, 'ChuKyLanhDao', {
+    const chain = [env.pki.subCa.certificate];
+    const signed = await signWithOpensslCms(minimalPdf(), env.pki.leaves.personal, chain, 'ChuKyLanhDao', {
       noAttributes: true,
       subFilter: 'adbe.pkcs7.detached',
     });
     const r = await verify(signed);
     expect(r.indication).toBe('TOTAL_PASSED');
     expect(r.signatures[0]!.checks.find((c) => c.id === 'signed-attributes')!.status).toBe('warning');
-    expect(await pdfsigVerdicts(signed, 'noattr')).toEqual(['Signature is Valid.']);
+    expect(await env.pdfsig(signed)).toEqual(['Signature is Valid.']);
     const tampered = new Uint8Array(signed);
     tampered[12] = tampered[12]! ^ 0x01;
     expect((await verify(tampered)).signatures[0]).toMatchObject({
@@ -176,16 +136,7 @@ describe('signatures without signed attributes (openssl cms -noattr over a place
   });
 
   it('does not verify one declared ETSI.CAdES.detached: PAdES requires signed attributes', async () => {
-    const { signWithOpensslCms } = await import('@kyso/testkit');
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'Sig',
-      {
-        noAttributes: true,
-      },
-    );
+    const signed = await opensslSignedLetter(env.pki, env.pki.leaves.personal, 'Sig', { noAttributes: true });
     expect((await verify(signed)).signatures[0]).toMatchObject({
       indication: 'INDETERMINATE',
       subIndication: 'SIG_CONSTRAINTS_FAILURE',
@@ -196,11 +147,13 @@ describe('signatures without signed attributes (openssl cms -noattr over a place
 describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder, timestamped by the test TSA', () => {
   it('passes both signatures, takes the trusted timestamp as signing time, and pdfsig agrees', async () => {
     const { signWithOpensslCms, startTimestampAuthority } = await import('@kyso/testkit');
-    const tsa = await startTimestampAuthority(pki);
+    const tsa = await startTimestampAuthority(env.pki);
     try {
-      const chain = [pki.subCa.certificate];
-      const one = await signWithOpensslCms(minimalPdf(), pki.leaves.personal, chain, 'ChuKyLanhDao', { tsa });
-      const two = await signWithOpensslCms(one, pki.leaves.organisation, chain, 'ChuKyCoQuan', { tsa });
+      const chain = [env.pki.subCa.certificate];
+      const one = await signWithOpensslCms(minimalPdf(), env.pki.leaves.personal, chain, 'ChuKyLanhDao', {
+        tsa,
+      });
+      const two = await signWithOpensslCms(one, env.pki.leaves.organisation, chain, 'ChuKyCoQuan', { tsa });
       const r = await verify(two);
       expect(r.indication).toBe('TOTAL_PASSED');
       expect(r.signatures.map((s) => [s.subFilter, s.timestamped, s.modifiedAfter])).toEqual([
@@ -209,8 +162,8 @@ describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder,
       ]);
       expect(r.signatures[0]!.timestampTime).not.toBeNull();
       expect(r.signatures[0]!.signingTime).toBe(r.signatures[0]!.timestampTime);
-      expect(await pdfsigVerdicts(two, 'cades')).toEqual(['Signature is Valid.', 'Signature is Valid.']);
-      expect(await qpdfCheck(two, 'cades')).toMatch(/No syntax or stream encoding errors found/);
+      expect(await env.pdfsig(two)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+      expect(await qpdfCheck(two)).toMatch(/No syntax or stream encoding errors found/);
     } finally {
       await tsa.stop();
     }
@@ -219,17 +172,10 @@ describe('ETSI.CAdES.detached signatures made by openssl cms over a placeholder,
 
 describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
   it('verifies the timestamp after a signature as its own entry, an allowed change for the signature', async () => {
-    const { addDocumentTimestamp, signWithOpensslCms, startTimestampAuthority } = await import(
-      '@kyso/testkit'
-    );
-    const tsa = await startTimestampAuthority(pki);
+    const { addDocumentTimestamp, startTimestampAuthority } = await import('@kyso/testkit');
+    const tsa = await startTimestampAuthority(env.pki);
     try {
-      const signed = await signWithOpensslCms(
-        minimalPdf(),
-        pki.leaves.personal,
-        [pki.subCa.certificate],
-        'ChuKy',
-      );
+      const signed = await opensslSignedLetter(env.pki, env.pki.leaves.personal, 'ChuKy');
       const stamped = await addDocumentTimestamp(signed, tsa);
       const r = await verify(stamped);
       expect(r.indication).toBe('TOTAL_PASSED');
@@ -241,7 +187,7 @@ describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
       expect(ts.timestampTime).not.toBeNull();
       expect(ts.coversWholeDocument).toBe(true);
       expect(ts.checks.find((c) => c.id === 'signature')!.status).toBe('passed');
-      expect(await qpdfCheck(stamped, 'doc-ts')).toMatch(/No syntax or stream encoding errors found/);
+      expect(await qpdfCheck(stamped)).toMatch(/No syntax or stream encoding errors found/);
 
       // One byte of the timestamped update changed (the field name): the imprint no longer matches,
       // and the document fails. The broken timestamp shows nothing, so the signature before it
@@ -265,14 +211,14 @@ describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
 
   it('judges a document that carries only a timestamp by it, and not under a foreign root', async () => {
     const { addDocumentTimestamp, startTimestampAuthority } = await import('@kyso/testkit');
-    const tsa = await startTimestampAuthority(pki);
+    const tsa = await startTimestampAuthority(env.pki);
     try {
       const stamped = await addDocumentTimestamp(minimalPdf(), tsa);
       const r = await verify(stamped);
       expect(r.indication).toBe('TOTAL_PASSED');
       expect(r.signatures).toHaveLength(1);
       expect(r.signatures[0]!.signingTime).toBe(r.signatures[0]!.timestampTime);
-      const foreign = await verify(stamped, [parseCertificate(pki.lookalikeRoot.certificate.pem)]);
+      const foreign = await verify(stamped, [parseCertificate(env.pki.lookalikeRoot.certificate.pem)]);
       expect(foreign.indication).toBe('INDETERMINATE');
       expect(foreign.signatures[0]!.timestampTime).toBeNull();
     } finally {
@@ -283,33 +229,26 @@ describe('document timestamps (ETSI.RFC3161) added by the test TSA', () => {
 
 describe('revocation data the file carries (PAdES-LT: the DSS dictionary)', () => {
   it('passes offline on the CRLs and OCSP responses of a DSS added after signing, and not without them', async () => {
-    const { addDocumentSecurityStore, signWithOpensslCms, startOcspResponder } = await import(
-      '@kyso/testkit'
-    );
+    const { addDocumentSecurityStore, startOcspResponder } = await import('@kyso/testkit');
     const { buildOcspRequest } = await import('@kyso/core');
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'ChuKy',
-    );
+    const signed = await opensslSignedLetter(env.pki, env.pki.leaves.personal, 'ChuKy');
     const offline = (bytes: Uint8Array) =>
-      verifyPdf(bytes, { trustAnchors: [root], revocation: 'hard-fail' });
+      verifyPdf(bytes, { trustAnchors: [env.root], revocation: 'hard-fail' });
     const bare = await offline(signed);
     expect(bare.indication).toBe('INDETERMINATE');
     expect(bare.signatures[0]!.subIndication).toBe('TRY_LATER');
 
-    const withCrls = addDocumentSecurityStore(signed, { crls: [pki.root.crlDer, pki.subCa.crlDer] });
+    const withCrls = addDocumentSecurityStore(signed, { crls: [env.pki.root.crlDer, env.pki.subCa.crlDer] });
     const r = await offline(withCrls);
     expect(r.indication).toBe('TOTAL_PASSED');
     expect(r.signatures[0]!.modifiedAfter).toBe('allowed');
-    expect(await qpdfCheck(withCrls, 'dss-crl')).toMatch(/No syntax or stream encoding errors found/);
+    expect(await qpdfCheck(withCrls)).toMatch(/No syntax or stream encoding errors found/);
 
     // The leaf's status from the sub-CA's OCSP responder, the sub-CA's from the root's CRL.
-    const responder = await startOcspResponder(pki.subCa);
+    const responder = await startOcspResponder(env.pki.subCa);
     try {
-      const leaf = parseCertificate(pki.leaves.personal.pem);
-      const subCa = parseCertificate(pki.subCa.certificate.pem);
+      const leaf = parseCertificate(env.pki.leaves.personal.pem);
+      const subCa = parseCertificate(env.pki.subCa.certificate.pem);
       const request = await buildOcspRequest(leaf, subCa);
       const answer = new Uint8Array(
         await (
@@ -320,49 +259,42 @@ describe('revocation data the file carries (PAdES-LT: the DSS dictionary)', () =
           })
         ).arrayBuffer(),
       );
-      const withOcsp = addDocumentSecurityStore(signed, { crls: [pki.root.crlDer], ocspResponses: [answer] });
+      const withOcsp = addDocumentSecurityStore(signed, {
+        crls: [env.pki.root.crlDer],
+        ocspResponses: [answer],
+      });
       const o = await offline(withOcsp);
       expect(o.indication).toBe('TOTAL_PASSED');
       expect(JSON.stringify(o.signatures[0]!.checks)).not.toMatch(/stored OCSP response/);
       // Only the root's CRL: the leaf's status is unknown.
-      expect((await offline(addDocumentSecurityStore(signed, { crls: [pki.root.crlDer] }))).indication).toBe(
-        'INDETERMINATE',
-      );
+      expect(
+        (await offline(addDocumentSecurityStore(signed, { crls: [env.pki.root.crlDer] }))).indication,
+      ).toBe('INDETERMINATE');
     } finally {
       await responder.stop();
     }
   });
 
   it('learns a revocation from the DSS, and ignores DSS entries that are not what they claim', async () => {
-    const { addDocumentSecurityStore, signWithOpensslCms } = await import('@kyso/testkit');
-    const revoked = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.revokedKeyCompromise,
-      [pki.subCa.certificate],
-      'ChuKy',
-    );
+    const { addDocumentSecurityStore } = await import('@kyso/testkit');
+    const revoked = await opensslSignedLetter(env.pki, env.pki.leaves.revokedKeyCompromise, 'ChuKy');
     const r = await verifyPdf(
-      addDocumentSecurityStore(revoked, { crls: [pki.root.crlDer, pki.subCa.crlDer] }),
+      addDocumentSecurityStore(revoked, { crls: [env.pki.root.crlDer, env.pki.subCa.crlDer] }),
       {
-        trustAnchors: [root],
+        trustAnchors: [env.root],
         revocation: 'hard-fail',
       },
     );
     // Revoked, as the DSS says; nothing proves it signed before that.
     expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
 
-    const signed = await signWithOpensslCms(
-      minimalPdf(),
-      pki.leaves.personal,
-      [pki.subCa.certificate],
-      'ChuKy',
-    );
+    const signed = await opensslSignedLetter(env.pki, env.pki.leaves.personal, 'ChuKy');
     const junk = addDocumentSecurityStore(signed, {
       certificates: [Buffer.from('not a certificate')],
-      crls: [Buffer.from('not a CRL'), pki.root.crlDer],
+      crls: [Buffer.from('not a CRL'), env.pki.root.crlDer],
       ocspResponses: [Buffer.from('not OCSP')],
     });
-    const j = await verifyPdf(junk, { trustAnchors: [root], revocation: 'hard-fail' });
+    const j = await verifyPdf(junk, { trustAnchors: [env.root], revocation: 'hard-fail' });
     expect(j.signatures[0]!.subIndication).toBe('TRY_LATER');
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { CommandFailedError, makeTempDir, run } from '@kyso/testkit';
+import { makeTempDir, qpdfVerdict } from '@kyso/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   IncrementalUpdate,
@@ -22,16 +22,6 @@ import { CORPUS, corpusPdfs } from './support/corpus.js';
 
 const dir = makeTempDir('writer-corpus');
 const tally = { updated: 0, clean: 0, unreadable: [] as string[], kinds: new Map<string, number>() };
-
-async function qpdf(path: string): Promise<{ exit: number; out: string }> {
-  try {
-    const r = await run('qpdf', ['--check', path]);
-    return { exit: 0, out: r.stdout + r.stderr };
-  } catch (error) {
-    if (!(error instanceof CommandFailedError)) throw error;
-    return { exit: error.exitCode ?? -1, out: error.stdout + error.stderr };
-  }
-}
 
 /** Whether two values are the same PDF value (offsets in the file aside). */
 function same(a: PdfValue | undefined, b: PdfValue | undefined): boolean {
@@ -95,14 +85,17 @@ describe('the incremental writer over the conformance corpus', () => {
     const outPath = `${dir}/out.pdf`;
     writeFileSync(inPath, input);
     writeFileSync(outPath, bytes);
-    const before = await qpdf(inPath);
-    const after = await qpdf(outPath);
+    const before = await qpdfVerdict(inPath);
+    const after = await qpdfVerdict(outPath);
     // Clean where the input was clean; never damaged where the input was not.
-    if (before.exit === 0) expect(after, name).toMatchObject({ exit: 0 });
-    if (!/file is damaged/.test(before.out)) expect(after.out).not.toMatch(/file is damaged/);
-    expect(after.exit === 0 || after.exit === 3 || after.exit === before.exit, after.out).toBe(true);
+    if (before.exitCode === 0) expect(after, name).toMatchObject({ exitCode: 0 });
+    if (!/file is damaged/.test(before.output)) expect(after.output).not.toMatch(/file is damaged/);
+    expect(
+      after.exitCode === 0 || after.exitCode === 3 || after.exitCode === before.exitCode,
+      after.output,
+    ).toBe(true);
     tally.updated += 1;
-    if (after.exit === 0) tally.clean += 1;
+    if (after.exitCode === 0) tally.clean += 1;
     tally.kinds.set(kind, (tally.kinds.get(kind) ?? 0) + 1);
   });
 

@@ -7,13 +7,22 @@
 
 export type { FaultInjectingModule } from './fault-module.js';
 export { buildFaultInjectingModule } from './fault-module.js';
+export type { PdfInput, PdfsigOptions, QpdfCheckOptions, QpdfVerdict } from './judges.js';
+export {
+  opensslCmsVerify,
+  pdfsigOutput,
+  pdfsigVerdicts,
+  qpdfCheck,
+  qpdfVerdict,
+  signatureValidations,
+} from './judges.js';
 export type { LoopbackRequest, LoopbackResponse, LoopbackServer } from './loopback-server.js';
 export { startLoopbackServer } from './loopback-server.js';
 export type { OcspResponder, OcspResponderOptions } from './ocsp.js';
 export { startOcspResponder } from './ocsp.js';
 export { OFFICIAL_LETTER_LAYOUT, officialLetterPdf } from './official-letter.js';
-export type { NssSigner } from './pdf.js';
-export { createNssSigner, fillTextField, formPdf, minimalPdf, scannedPdf } from './pdf.js';
+export type { NssSigner, SignedLetters } from './pdf.js';
+export { createNssSigner, fillTextField, formPdf, minimalPdf, scannedPdf, signedLetters } from './pdf.js';
 export * as pdfAttacks from './pdf-attacks.js';
 export {
   addDocumentTimestamp,
@@ -33,8 +42,11 @@ export type {
   TestPkiOptions,
 } from './pki.js';
 export { createTestPki, personalSubject, TEST_SUBJECTS, TestCa, TestPki } from './pki.js';
+export { png } from './png.js';
 export type { PkiServices } from './services.js';
 export { startPkiServices } from './services.js';
+export type { SoftwareKey } from './signers.js';
+export { softwareKey } from './signers.js';
 export type { SoftHsmToken, SoftHsmTokenOptions, TokenKey } from './softhsm.js';
 export { createSoftHsmToken, SOFTHSM_MODULE_CANDIDATES, softHsmModulePath } from './softhsm.js';
 export type { RunOptions, RunResult, ToolName } from './tools.js';
@@ -48,4 +60,4 @@ export {
   TOOL_PACKAGES,
 } from './tools.js';
 export type { TimestampAuthority, TimestampAuthorityOptions } from './tsa.js';
-export { startTimestampAuthority, TEST_TSA_POLICY } from './tsa.js';
+export { requestTimestampReply, startTimestampAuthority, TEST_TSA_POLICY } from './tsa.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { appendIncrementalUpdate, lastObject, nextFree } from './pdf-attacks.js';
 import type { IssuedCertificate } from './pki.js';
 import { makeTempDir, run } from './tools.js';
-import type { TimestampAuthority } from './tsa.js';
+import { requestTimestampReply, type TimestampAuthority } from './tsa.js';
 
 /**
  * The second independent signer: testkit writes a signature placeholder itself (an incremental
@@ -193,18 +193,8 @@ function writeCoveredBytes(p: Placeholder, dir: string): string {
 }
 
 /** Asks the TSA for a token over `dataPath` (SHA-256 imprint, with its certificate). */
-async function requestTimestamp(tsa: TimestampAuthority, dataPath: string, dir: string): Promise<Uint8Array> {
-  const queryPath = join(dir, 'q.tsq');
-  await run('openssl', ['ts', '-query', '-data', dataPath, '-sha256', '-cert', '-out', queryPath]);
-  const response = new Uint8Array(
-    await (
-      await fetch(tsa.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/timestamp-query' },
-        body: readFileSync(queryPath),
-      })
-    ).arrayBuffer(),
-  );
+async function requestTimestamp(tsa: TimestampAuthority, dataPath: string): Promise<Uint8Array> {
+  const response = await requestTimestampReply(tsa, readFileSync(dataPath));
   const token = childrenOf(response, element(response, 0))[1];
   if (!token) throw new Error('testkit: the TSA returned no token');
   return response.subarray(headerStart(response, token), token.end);
@@ -228,7 +218,7 @@ export async function addDocumentTimestamp(
   // The working files go with the call: nothing is left in the temporary directory.
   try {
     const dataPath = writeCoveredBytes(p, dir);
-    return fillPlaceholder(p, await requestTimestamp(tsa, dataPath, dir));
+    return fillPlaceholder(p, await requestTimestamp(tsa, dataPath));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -316,7 +306,7 @@ export async function signWithOpensslCms(
         .at(-1)!;
       const valuePath = join(dir, 'sigvalue.bin');
       writeFileSync(valuePath, cms.subarray(sigValue.start, sigValue.end));
-      cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath, dir));
+      cms = withTimestamp(cms, await requestTimestamp(options.tsa, valuePath));
     }
     return fillPlaceholder(p, cms);
   } finally {

@@ -255,3 +255,45 @@ export async function createNssSigner(
     },
   };
 }
+
+/** A letter signed as a QLVB-ĐH system signs it, with the steps on the way: see {@link signedLetters}. */
+export interface SignedLetters {
+  /** Signed by the official only (field `ChuKyLanhDao`). */
+  personalOnly: Uint8Array<ArrayBuffer>;
+  /** Then by the organisation (field `ChuKyCoQuan`), over the official's signature. */
+  good: Uint8Array<ArrayBuffer>;
+  /** {@link SignedLetters.good} changed after signing: "CONG VAN SO 123" made "CONG VAN SO 923", bytes both signatures cover. */
+  tampered: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * A letter signed in the national order by pdfsig (Nghị định 30/2020/NĐ-CP): the official first,
+ * then the organisation (the văn thư); and a copy changed after signing. Each result is a copy of
+ * its own (a plain ArrayBuffer's bytes, what fetch and Blob take). The NSS database used to sign
+ * is removed before returning.
+ */
+export async function signedLetters(
+  pki: TestPki,
+  options: {
+    /** The official who signs first (default the personal leaf). */
+    official?: IssuedCertificate;
+    /** The unsigned letter (default {@link minimalPdf}); it must read "CONG VAN SO 123". */
+    input?: Uint8Array;
+  } = {},
+): Promise<SignedLetters> {
+  const official = options.official ?? pki.leaves.personal;
+  const nss = await createNssSigner(pki, [official, pki.leaves.organisation]);
+  try {
+    const personalOnly = new Uint8Array(
+      await nss.sign(options.input ?? minimalPdf(), official, 'ChuKyLanhDao'),
+    );
+    const good = new Uint8Array(await nss.sign(personalOnly, pki.leaves.organisation, 'ChuKyCoQuan'));
+    const at = Buffer.from(good).indexOf('CONG VAN SO 123');
+    if (at < 0) throw new Error('signedLetters: the letter does not read "CONG VAN SO 123"');
+    const tampered = new Uint8Array(good);
+    tampered[at + 12] = 0x39;
+    return { personalOnly, good, tampered };
+  } finally {
+    nss.cleanup();
+  }
+}

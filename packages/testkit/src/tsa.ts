@@ -66,6 +66,34 @@ export async function startTimestampAuthority(
   return Object.assign(server, { certificate: signer });
 }
 
+/**
+ * Asks the TSA at `tsa.url` for a timestamp over `data` as an RFC 3161 client does: `openssl ts
+ * -query` (SHA-256 imprint, the TSA's certificate requested) POSTed as
+ * `application/timestamp-query`. Returns the TSA's reply (a DER TimeStampResp); rejects when the
+ * TSA does not answer 200. The working files go with the call.
+ */
+export async function requestTimestampReply(
+  tsa: Pick<LoopbackServer, 'url'>,
+  data: Uint8Array,
+): Promise<Uint8Array> {
+  const dir = makeTempDir('tsq');
+  try {
+    const dataPath = join(dir, 'data.bin');
+    const queryPath = join(dir, 'query.tsq');
+    writeFileSync(dataPath, data);
+    await run('openssl', ['ts', '-query', '-data', dataPath, '-sha256', '-cert', '-out', queryPath]);
+    const response = await fetch(tsa.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/timestamp-query' },
+      body: readFileSync(queryPath),
+    });
+    if (response.status !== 200) throw new Error(`testkit: the TSA answered ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function tsaConfig(dir: string, signer: IssuedCertificate, chainPath: string, digest: string): string {
   return `[ tsa ]
 default_tsa = tsa_config

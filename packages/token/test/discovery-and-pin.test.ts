@@ -1,73 +1,56 @@
 import { verify, X509Certificate } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSoftHsmToken, createTestPki, type SoftHsmToken, type TestPki } from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveModulePath } from '../src/index.js';
-import { finalizeAll, loadModule, Pkcs11Tokens } from '../src/node.js';
+import { loadModule, Pkcs11Tokens } from '../src/node.js';
+import { useSoftHsm } from './support/softhsm.js';
 
-let pki: TestPki;
-let token: SoftHsmToken;
+// Each test opens the token itself.
+const hsm = useSoftHsm({ open: false });
 
-beforeAll(async () => {
-  pki = await createTestPki();
-  token = await createSoftHsmToken(pki);
-  // SoftHSM2 reads its configuration when the module is initialised.
-  process.env.SOFTHSM2_CONF = token.configPath;
-});
-afterAll(() => {
-  finalizeAll();
-  token?.cleanup();
-  pki?.cleanup();
-});
+/** The token's user PIN, as a callback that counts how often it is asked. */
+function countedPin() {
+  let calls = 0;
+  const pin = () => {
+    calls += 1;
+    return hsm.token.userPin;
+  };
+  return { pin, calls: () => calls };
+}
 
 describe('the PIN callback (issue 14, item 6)', () => {
   it('is called once for a signer and its first signature: one login, not two', async () => {
-    const tokens = Pkcs11Tokens.open({ modulePath: token.modulePath });
-    let calls = 0;
-    const signer = await tokens.signer({
-      pin: () => {
-        calls += 1;
-        return token.userPin;
-      },
-      key: { label: 'rsa-2048' },
-    });
+    const tokens = Pkcs11Tokens.open({ modulePath: hsm.token.modulePath });
+    const asked = countedPin();
+    const signer = await tokens.signer({ pin: asked.pin, key: { label: 'rsa-2048' } });
     const data = new TextEncoder().encode('Công văn số 123/SKHCN-VP');
     const first = await signer.sign(data);
     await signer.sign(data);
     await Promise.all([signer.sign(data), signer.sign(data)]);
-    expect(calls).toBe(1);
-    expect(verify('sha256', data, new X509Certificate(token.keys.rsa.certificate.pem).publicKey, first)).toBe(
-      true,
-    );
+    expect(asked.calls()).toBe(1);
+    expect(
+      verify('sha256', data, new X509Certificate(hsm.token.keys.rsa.certificate.pem).publicKey, first),
+    ).toBe(true);
     await signer.close();
   });
 
   it('is called again only for a new login, after the session was closed', async () => {
-    const tokens = Pkcs11Tokens.open({ modulePath: token.modulePath });
-    let calls = 0;
-    const signer = await tokens.signer({
-      pin: () => {
-        calls += 1;
-        return token.userPin;
-      },
-      key: { label: 'ec-p256' },
-    });
+    const tokens = Pkcs11Tokens.open({ modulePath: hsm.token.modulePath });
+    const asked = countedPin();
+    const signer = await tokens.signer({ pin: asked.pin, key: { label: 'ec-p256' } });
     await signer.sign(new Uint8Array([1, 2, 3]));
     await signer.close();
     await signer.sign(new Uint8Array([1, 2, 3]));
-    expect(calls).toBe(2);
+    expect(asked.calls()).toBe(2);
     await signer.close();
   });
 
   it('is called once when listing certificates with their keys', async () => {
-    const tokens = Pkcs11Tokens.open({ modulePath: token.modulePath });
-    let calls = 0;
-    await tokens.certificates({}, () => {
-      calls += 1;
-      return token.userPin;
-    });
-    expect(calls).toBe(1);
+    const tokens = Pkcs11Tokens.open({ modulePath: hsm.token.modulePath });
+    const asked = countedPin();
+    await tokens.certificates({}, asked.pin);
+    expect(asked.calls()).toBe(1);
   });
 });
 
@@ -86,9 +69,9 @@ describe('module discovery (issue 14, item 6)', () => {
 
   it('resolveModulePath() reads KYSO_PKCS11_MODULE from the process by default', () => {
     const saved = process.env.KYSO_PKCS11_MODULE;
-    process.env.KYSO_PKCS11_MODULE = token.modulePath;
+    process.env.KYSO_PKCS11_MODULE = hsm.token.modulePath;
     try {
-      expect(resolveModulePath()).toEqual({ path: token.modulePath, source: 'env' });
+      expect(resolveModulePath()).toEqual({ path: hsm.token.modulePath, source: 'env' });
     } finally {
       if (saved === undefined) delete process.env.KYSO_PKCS11_MODULE;
       else process.env.KYSO_PKCS11_MODULE = saved;
@@ -96,10 +79,10 @@ describe('module discovery (issue 14, item 6)', () => {
   });
 
   it('tries every known module in turn, past one that does not load, and says what each gave', () => {
-    const broken = join(pki.dir, 'libbroken-vendor.so');
+    const broken = join(hsm.pki.dir, 'libbroken-vendor.so');
     writeFileSync(broken, 'not a shared library');
-    const module = loadModule({ env: {}, extraLocations: [broken, token.modulePath] });
-    expect(module.path).toBe(token.modulePath);
+    const module = loadModule({ env: {}, extraLocations: [broken, hsm.token.modulePath] });
+    expect(module.path).toBe(hsm.token.modulePath);
     expect(module.source).toBe('known-location');
     expect(module.tried[0]).toMatchObject({
       path: broken,
@@ -108,14 +91,14 @@ describe('module discovery (issue 14, item 6)', () => {
       error: { code: 'TOKEN_MODULE_LOAD_FAILED' },
     });
     expect(module.tried[0]!.error!.message).toContain('is not a PKCS#11 library');
-    expect(module.tried[1]).toMatchObject({ path: token.modulePath, loaded: true, error: null });
+    expect(module.tried[1]).toMatchObject({ path: hsm.token.modulePath, loaded: true, error: null });
     expect(module.tried[1]!.tokensPresent).toBeGreaterThan(0);
     // The known SoftHSM2 locations are the same library: tried once.
     expect(module.tried).toHaveLength(2);
   });
 
   it('names every module it tried when none loads', () => {
-    const broken = join(pki.dir, 'libbroken-only.so');
+    const broken = join(hsm.pki.dir, 'libbroken-only.so');
     writeFileSync(broken, 'not a shared library');
     try {
       loadModule({ env: {}, extraLocations: [broken], platform: 'none' });
@@ -128,9 +111,9 @@ describe('module discovery (issue 14, item 6)', () => {
   });
 
   it('an explicit module is the only one tried', () => {
-    const module = loadModule({ modulePath: token.modulePath, env: {} });
+    const module = loadModule({ modulePath: hsm.token.modulePath, env: {} });
     expect(module.tried).toEqual([
-      expect.objectContaining({ path: token.modulePath, source: 'option', loaded: true }),
+      expect.objectContaining({ path: hsm.token.modulePath, source: 'option', loaded: true }),
     ]);
   });
 });

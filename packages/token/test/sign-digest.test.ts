@@ -11,80 +11,51 @@ import {
   verifySignatureValue,
   verifySignerInfo,
 } from '@kyso/core';
-import { createSoftHsmToken, createTestPki, run, type SoftHsmToken, type TestPki } from '@kyso/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finalizeAll, Pkcs11Tokens, type TokenSigner } from '../src/node.js';
+import { opensslCmsVerify, run } from '@kyso/testkit';
+import { describe, expect, it } from 'vitest';
+import type { TokenSigner } from '../src/node.js';
+import { useSoftHsm } from './support/softhsm.js';
 
-let pki: TestPki;
-let token: SoftHsmToken;
-let tokens: Pkcs11Tokens;
-const pin = () => token.userPin;
 const content = new TextEncoder().encode('Tờ trình số 7/TTr-SKHCN, ký trên SoftHSM2');
+const hsm = useSoftHsm({
+  async prepare(pki, token) {
+    // A certificate that is not the key's, stored under the RSA key's CKA_ID (a mis-provisioned token).
+    const wrong = join(pki.dir, 'wrong-cert.der');
+    writeFileSync(wrong, pki.leaves.personal.der);
+    await run(
+      'pkcs11-tool',
+      [
+        '--module',
+        token.modulePath,
+        '--token-label',
+        token.label,
+        '--login',
+        '--pin',
+        token.userPin,
+        '--write-object',
+        wrong,
+        '--type',
+        'cert',
+        '--id',
+        '01',
+        '--label',
+        'impostor',
+      ],
+      { env: { ...process.env, ...token.env } },
+    );
+  },
+});
+const pin = () => hsm.token.userPin;
 const digest = (hash: HashName = 'SHA-256') =>
   new Uint8Array(createHash(hash.replace('-', '').toLowerCase()).update(content).digest());
-let counter = 0;
 
-beforeAll(async () => {
-  pki = await createTestPki();
-  token = await createSoftHsmToken(pki);
-  // A certificate that is not the key's, stored under the RSA key's CKA_ID (a mis-provisioned token).
-  const wrong = join(pki.dir, 'wrong-cert.der');
-  writeFileSync(wrong, pki.leaves.personal.der);
-  await run(
-    'pkcs11-tool',
-    [
-      '--module',
-      token.modulePath,
-      '--token-label',
-      token.label,
-      '--login',
-      '--pin',
-      token.userPin,
-      '--write-object',
-      wrong,
-      '--type',
-      'cert',
-      '--id',
-      '01',
-      '--label',
-      'impostor',
-    ],
-    { env: { ...process.env, ...token.env } },
+// The token holds no chain, and openssl cms takes no untrusted certificates: both CAs trusted.
+const opensslVerifies = (cms: Uint8Array) =>
+  opensslCmsVerify(
+    cms,
+    content,
+    hsm.pki.writeBundle('cas.pem', [hsm.pki.root.certificate, hsm.pki.subCa.certificate]),
   );
-  writeFileSync(join(pki.dir, 'content.bin'), content);
-  process.env.SOFTHSM2_CONF = token.configPath;
-  tokens = Pkcs11Tokens.open({ modulePath: token.modulePath });
-});
-afterAll(() => {
-  finalizeAll();
-  token?.cleanup();
-  pki?.cleanup();
-});
-
-async function opensslVerifies(cms: Uint8Array): Promise<string> {
-  counter += 1;
-  const path = join(pki.dir, `token-sig-${counter}.der`);
-  writeFileSync(path, cms);
-  const { stderr } = await run('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-content',
-    join(pki.dir, 'content.bin'),
-    '-inform',
-    'DER',
-    '-in',
-    path,
-    // The token holds no chain, and openssl cms takes no untrusted certificates: both CAs here.
-    '-CAfile',
-    pki.writeBundle('cas.pem', [pki.root.certificate, pki.subCa.certificate]),
-    '-purpose',
-    'any',
-    '-out',
-    join(pki.dir, `token-out-${counter}.bin`),
-  ]);
-  return stderr;
-}
 
 async function kysoAccepts(cms: Uint8Array): Promise<void> {
   const sd = parseSignedData(cms);
@@ -96,7 +67,7 @@ async function kysoAccepts(cms: Uint8Array): Promise<void> {
   expect(v).toMatchObject({ digestMatches: true, signatureValid: true, signingCertificateBinding: 'ok' });
 }
 
-/** Two steps as a remote flow runs them: attributes, then only the hash (or DigestInfo) to the token. */
+/** Two steps as a remote flow runs them: attributes, then only the hash (or DigestInfo) to the hsm.token. */
 async function twoStep(signer: TokenSigner): Promise<Uint8Array> {
   const attrs = await buildSignedAttributes({
     messageDigest: digest(),
@@ -114,7 +85,7 @@ async function twoStep(signer: TokenSigner): Promise<Uint8Array> {
     signatureValue: checked,
     algorithm: signer.algorithm,
     certificate: signer.certificate,
-    chain: [pki.subCa.certificate.der],
+    chain: [hsm.pki.subCa.certificate.der],
   });
 }
 
@@ -132,7 +103,7 @@ const cases: [string, string, SignatureAlgorithm | undefined, 'hash' | 'digest-i
 describe('TokenSigner in a detached SignedData, judged by openssl cms -verify and kyso', () => {
   for (const [name, id, algorithm, digestInput] of cases) {
     it(`signs whole messages and digests with ${name}`, async () => {
-      const signer = await tokens.signer({
+      const signer = await hsm.tokens.signer({
         pin,
         key: { id, ...(id === '01' ? { label: 'rsa-2048' } : {}) },
         ...(algorithm ? { algorithm } : {}),
@@ -149,21 +120,21 @@ describe('TokenSigner in a detached SignedData, judged by openssl cms -verify an
   }
 
   it('refuses a digest of the wrong form before it reaches the token', async () => {
-    const signer = await tokens.signer({ pin, key: { id: '01', label: 'rsa-2048' } });
+    const signer = await hsm.tokens.signer({ pin, key: { id: '01', label: 'rsa-2048' } });
     // A bare hash where CKM_RSA_PKCS needs a DigestInfo would sign garbage that verifies nowhere.
     await expect(signer.signDigest(digest())).rejects.toMatchObject({ code: 'TOKEN_DIGEST_INVALID' });
     await signer.close();
   });
 
   it('refuses a key whose certificate on the token is not its own (TOKEN_KEY_MISMATCH)', async () => {
-    const signer = await tokens.signer({ pin, key: { label: 'impostor' } });
+    const signer = await hsm.tokens.signer({ pin, key: { label: 'impostor' } });
     await expect(signer.sign(content)).rejects.toMatchObject({ code: 'TOKEN_KEY_MISMATCH' });
     await signer.close();
   });
 
   it('refuses SHA-1 with SIGNATURE_ALGORITHM_REFUSED', async () => {
     await expect(
-      tokens.signer({
+      hsm.tokens.signer({
         pin,
         key: { id: '01', label: 'rsa-2048' },
         algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' as HashName },

@@ -27,6 +27,7 @@ import {
 import {
   AppearanceStream,
   type FormXObject,
+  type ImageAppearance,
   PdfDict,
   PdfName,
   PdfRef,
@@ -341,4 +342,17 @@ export function paintForm(
   const ops = `q ${sx} 0 0 ${sy} ${rect[0] - bx1 * sx} ${rect[1] - by1 * sy} cm /${name.asString().slice(1)} Do Q\n`;
   const stream = doc.context.flateStream(ops);
   page.node.addContentStream(doc.context.register(stream));
+}
+
+/** Where `appearance`'s image lies on the page when the appearance fills `view` (unrotated): its imageBox moved to the view. */
+export function drawnImageBox(
+  view: { x: number; y: number },
+  appearance: ImageAppearance,
+): { x: number; y: number; width: number; height: number } {
+  return {
+    x: view.x + appearance.imageBox.x,
+    y: view.y + appearance.imageBox.y,
+    width: appearance.imageBox.width,
+    height: appearance.imageBox.height,
+  };
 }
