@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { parseCertificate, parseCrlDer } from '@kyso/core';
 import { verifyPdf } from '@kyso/pdf-signature';
 import {
-  CommandFailedError,
   createNssSigner,
   createTestPki,
   minimalPdf,
   type NssSigner,
+  pdfsigVerdicts,
+  png,
   run,
   type TestPki,
 } from '@kyso/testkit';
@@ -26,41 +26,6 @@ let nss: NssSigner;
 let dir: string;
 let crlDir: string;
 let counter = 0;
-
-/** A small RGBA PNG (no filter) drawn by `paint`. */
-function png(width: number, height: number, paint: (x: number, y: number) => number[]): Uint8Array {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = table[(c ^ x) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  const raw = Buffer.alloc((width * 4 + 1) * height);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) raw.set(paint(x, y), y * (width * 4 + 1) + 1 + x * 4);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 beforeAll(async () => {
   pki = await createTestPki();
@@ -109,15 +74,7 @@ const key = (leaf: 'personal' | 'organisation') => [
   pki.subCa.certificate.certPath,
 ];
 
-async function pdfsig(path: string): Promise<string[]> {
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
+const pdfsig = (path: string): Promise<string[]> => pdfsigVerdicts(path, { nss });
 
 describe('kyso sign --kind', () => {
   it('signs as the leader, then issues with seal, number and date; pdfsig and verifyPdf agree', async () => {

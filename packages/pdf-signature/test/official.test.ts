@@ -1,23 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Certificate,
-  type Crl,
-  isKysoError,
-  parseCertificate,
-  parseCrlDer,
-  type Signer,
-} from '@kyso/core';
-import { createSoftwareSigner } from '@kyso/core/node';
-import {
-  CommandFailedError,
-  createNssSigner,
-  createTestPki,
-  type IssuedCertificate,
-  type NssSigner,
-  run,
-  type TestPki,
-} from '@kyso/testkit';
+import { type Certificate, type Crl, isKysoError, type Signer } from '@kyso/core';
+import type { IssuedCertificate, TestPki } from '@kyso/testkit';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +36,8 @@ import {
   tool,
   workDir,
 } from './support/appearance-kit.js';
+import { codeOf } from './support/codes.js';
+import { useTestPki } from './support/pki.js';
 
 /**
  * The personal-then-agency flow of Nghị định 30/2020: a Vietnamese letter signed by the leader
@@ -60,8 +46,8 @@ import {
  * Judged by pdftoppm pixels, pdftotext, pdffonts, pdfsig, qpdf --check and verifyPdf.
  */
 
+const env = useTestPki();
 let pki: TestPki;
-let nss: NssSigner;
 let root: Certificate;
 let crls: Crl[];
 let validation: SignerValidationOptions;
@@ -70,27 +56,14 @@ let dir: string;
 let counter = 0;
 const H = 842;
 
-const signerOf = (leaf: IssuedCertificate): Signer =>
-  createSoftwareSigner({
-    privateKey: readFileSync(leaf.keyPath),
-    certificate: leaf.der,
-    chain: [pki.subCa.certificate.der],
-  });
+const signerOf = (leaf: IssuedCertificate): Signer => env.signer(leaf);
 
-beforeAll(async () => {
-  pki = await createTestPki();
-  nss = await createNssSigner(pki, []);
-  root = parseCertificate(pki.root.certificate.pem);
-  crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
-  validation = { trustAnchors: [root], crls, revocation: 'hard-fail' };
+beforeAll(() => {
+  ({ pki, root, crls, validation } = env);
   check = { trustAnchors: [root], crls, revocation: 'hard-fail' };
   dir = workDir();
-}, 120_000);
-afterAll(() => {
-  nss?.cleanup();
-  pki?.cleanup();
-  removeWorkDirs();
 });
+afterAll(() => removeWorkDirs());
 
 function save(bytes: Uint8Array, name: string): string {
   counter += 1;
@@ -99,29 +72,7 @@ function save(bytes: Uint8Array, name: string): string {
   return file;
 }
 
-async function pdfsig(bytes: Uint8Array): Promise<string[]> {
-  const path = save(bytes, 'pdfsig.pdf');
-  let out: string;
-  try {
-    out = (await run('pdfsig', ['-nssdir', `sql:${nss.dir}`, path])).stdout;
-  } catch (error) {
-    out = error instanceof CommandFailedError ? error.stdout : '';
-  }
-  return [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKysoError(error)) {
-      expect(error.messageVi.length).toBeGreaterThan(0);
-      return error.code;
-    }
-    throw error;
-  }
-  return 'no error';
-}
+const pdfsig = (bytes: Uint8Array): Promise<string[]> => env.pdfsig(bytes);
 
 /** A one-page letter of a provincial People's Committee, in Vietnamese, with blanks for number and date. */
 async function letter(): Promise<Uint8Array> {
