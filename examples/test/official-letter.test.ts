@@ -147,4 +147,64 @@ describe('examples/official-letter', () => {
     expect(Math.abs(r.x2 - r.x1 - mmToPt(36))).toBeLessThan(3);
     expect(Math.abs(r.x2 - (b.x1 + (b.x2 - b.x1) / 3))).toBeLessThan(6);
   });
+
+  it('certified: the leader certifies (DocMDP /P 2) with the agency fields reserved, the văn thư fills them', async () => {
+    const trustAnchors = [parseCertificate(pki.root.certificate.pem)];
+    const crls = [parseCrlDer(pki.root.crlDer), parseCrlDer(pki.subCa.crlDer)];
+    const validation = { trustAnchors, crls, revocation: 'hard-fail' as const };
+    const letter = await officialLetterPdf(defaultFontBytes());
+    const anchors = await findSignatureAnchors(letter, { title: L.title, name: L.name });
+    // Boxes for the number and the date, after "Số:" and after "Lào Cai,", one 13 pt line high.
+    const line = (at: { page: number; x: number; y: number }, width: number) => ({
+      page: at.page,
+      rect: { x: at.x, y: at.y - 2, width, height: 19 },
+    });
+    const signed = await signPersonal(letter, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      certify: 2,
+      image: signaturePng(),
+      placement: { anchors, width: 170, height: 64 },
+      agencyFields: {
+        sealMm: 36,
+        number: line(L.numberAt, 150),
+        date: line(L.dateAt, 190),
+        lock: { action: 'All' },
+      },
+    });
+    const issued = await signAgency(signed.bytes, {
+      signer: signerOf(pki.leaves.organisation),
+      validation,
+      personalCheck: validation,
+      lock: { action: 'All' },
+      appearance: {
+        kind: 'seal',
+        seal: sealPng(),
+        sealMm: 36,
+        font: loadDefaultFont(),
+        documentNumber: { text: '125/UBND-VP' },
+        documentDate: { date: '2026-12-01' },
+      },
+    });
+    const file = join(dir, 'issued-certified.pdf');
+    writeFileSync(file, issued.bytes);
+    expect(await pdfsig(file)).toEqual(Array(4).fill('Signature is Valid.'));
+    expect((await run('qpdf', ['--check', file])).stdout).toContain('No syntax or stream encoding errors');
+    const report = await verifyPdf(issued.bytes, validation);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures.map((s) => [s.fieldName, s.modifiedAfter])).toEqual([
+      ['Signature1', 'allowed'],
+      ['CoQuan', 'allowed'],
+      ['CoQuan_SoKyHieu', 'allowed'],
+      ['CoQuan_NgayThang', 'none'],
+    ]);
+    const text = (await run('pdftotext', ['-layout', file, '-'])).stdout;
+    expect(text).toContain('125/UBND-VP');
+    expect(text).toContain('ngày 01 tháng 12 năm 2026');
+    const img = await render(file);
+    const b = box(img, blue);
+    const r = box(img, red);
+    expect(Math.abs(r.x2 - r.x1 - mmToPt(36))).toBeLessThan(3);
+    expect(Math.abs(r.x2 - (b.x1 + (b.x2 - b.x1) / 3))).toBeLessThan(6);
+  });
 });
