@@ -26,7 +26,7 @@ export interface Signer {
   readonly certificate: Uint8Array;
   /** The rest of the chain, DER, from the issuer upwards (the trust anchor may be left out). */
   readonly chain: readonly Uint8Array[];
-  /** The algorithm {@link Signer.sign} uses. */
+  /** The algorithm `sign` uses. */
   readonly algorithm: SignatureAlgorithm;
   /**
    * Signs `data` (the whole message; the signer hashes it) and returns the signature value:

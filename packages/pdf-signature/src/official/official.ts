@@ -133,7 +133,7 @@ export async function preparePersonalSignature(
 }
 
 /**
- * The competent person's signature in one call with a {@link Signer}. Throws as
+ * The competent person's signature in one call with a `Signer` (`@kyso/core`). Throws as
  * {@link preparePersonalSignature}; the appearance's warnings are in the result's `warnings`.
  *
  * @example
@@ -351,7 +351,7 @@ export async function prepareAgencySignature(
 }
 
 /**
- * The agency's signature in one call with a {@link Signer}. With the seal's `documentNumber` and
+ * The agency's signature in one call with a `Signer` (`@kyso/core`). With the seal's `documentNumber` and
  * `documentDate`, two further agency signatures follow, each showing one of them in its own
  * widget (fields `<fieldName>_SoKyHieu` and `<fieldName>_NgayThang` when `fieldName` is given);
  * a `lock` goes on the last (when the last field was reserved by the personal signature, the lock

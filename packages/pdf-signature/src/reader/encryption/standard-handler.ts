@@ -148,7 +148,7 @@ async function hardenedHash(
   return k.subarray(0, 32);
 }
 
-/** Options of {@link StandardSecurityHandler.open}. */
+/** Options of opening an encrypted document (`PdfDocument.open`). */
 export interface DecryptionOptions {
   /** The user or the owner password (default: the empty user password). */
   password?: string | Uint8Array;
