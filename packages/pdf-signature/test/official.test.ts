@@ -21,7 +21,7 @@ import {
   type VerifyPdfOptions,
   verifyPdf,
 } from '../src/index.js';
-import { defaultFontBytes, findSignatureAnchors, loadDefaultFont } from '../src/node.js';
+import { defaultFontBytes, findSignatureAnchors, loadDefaultFont, signPdfFile } from '../src/node.js';
 import {
   blank,
   encodePng,
@@ -1026,6 +1026,26 @@ describe('review fixes of the official flow', () => {
       expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
     );
     expect(await pdfsig(issued.bytes)).toEqual(Array(3).fill('Signature is Valid.'));
+
+    // Streaming from disk (signPdfFile) with the same appearance returns them too.
+    const input = save(await letter(), 'stream-in.pdf');
+    const streamed = await signPdfFile(input, `${input}.signed.pdf`, {
+      signer: signerOf(pki.leaves.personal),
+      validation,
+      visible: {
+        page: 1,
+        at: { x: wideRect.x, y: wideRect.y },
+        appearance: personalSignatureAppearance({
+          image: opaqueBlack,
+          width: wideRect.width,
+          height: wideRect.height,
+        }),
+      },
+    });
+    expect(codes(streamed.warnings)).toEqual(
+      expect.arrayContaining(['APPEARANCE_IMAGE_NOT_TRANSPARENT', 'APPEARANCE_IMAGE_COLOUR']),
+    );
+    expect(await pdfsig(readFileSync(`${input}.signed.pdf`))).toEqual(['Signature is Valid.']);
   });
 
   it('refuses certify: 1 on the personal signature, before signing: the agency could never sign after it', async () => {
