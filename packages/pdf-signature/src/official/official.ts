@@ -10,9 +10,9 @@
  *
  * Each step exists as the first half of the two-step API (`prepare…`, completed with
  * `completePdfSignature`, because two people sign with two tokens, often hours apart) and as one
- * call with a {@link Signer}.
+ * call with a `Signer`.
  */
-import { describeCertificate, parseCertificateDer, type Signer } from '@kyso/core';
+import { describeCertificate, parseCertificateDer } from '@kyso/core';
 import type { SignatureAnchors } from '../appearance/anchors.js';
 import { textAppearance } from '../appearance/appearance.js';
 import {

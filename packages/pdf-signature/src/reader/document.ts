@@ -97,7 +97,7 @@ export class PdfDocument {
   private readonly cache = new Map<number, PdfValue>();
   private readonly objectStreams = new Map<
     number,
-    { data: Uint8Array; offsets: Map<number, number>; first: number }
+    { data: Uint8Array; entries: [number, number][]; first: number }
   >();
   private resolving = 0;
   /** Whether the `%PDF-` header is where it belongs (the first 1024 bytes). */
@@ -678,19 +678,34 @@ export class PdfDocument {
       const n = stream.dict.get('N') as number;
       const first = stream.dict.get('First') as number;
       const lexer = new Lexer(data, 0);
-      const offsets = new Map<number, number>();
+      const entries: [number, number][] = [];
+      const seen = new Set<number>();
       for (let i = 0; i < n; i += 1) {
         const objNum = Number(lexer.keyword());
         const off = Number(lexer.keyword());
-        offsets.set(objNum, off);
+        // Viewers pick an object by its index here, kyso too: a number twice would let each read
+        // a different object (one for the verifier, another for the viewer).
+        if (seen.has(objNum))
+          throw new PdfError('PDF_MALFORMED', `object stream ${streamNum} holds object ${objNum} twice`, {
+            messageVi: `luồng đối tượng ${streamNum} chứa đối tượng ${objNum} hai lần`,
+          });
+        seen.add(objNum);
+        entries.push([objNum, off]);
       }
-      os = { data, offsets, first };
+      os = { data, entries, first };
       this.objectStreams.set(streamNum, os);
     }
-    const off = os.offsets.get(num);
-    if (off === undefined) return null;
-    void index;
-    return new Lexer(os.data, os.first + off).value();
+    const at = os.entries[index];
+    // An index that names another object: viewers differ (some read that object, some nothing).
+    if (at === undefined || at[0] !== num)
+      throw new PdfError(
+        'PDF_MALFORMED',
+        `the cross-reference places object ${num} at index ${index} of object stream ${streamNum}, which holds ${at === undefined ? 'no object there' : `object ${at[0]}`}`,
+        {
+          messageVi: `bảng tham chiếu chéo đặt đối tượng ${num} ở vị trí ${index} của luồng đối tượng ${streamNum}, nhưng ở đó ${at === undefined ? 'không có đối tượng nào' : `là đối tượng ${at[0]}`}`,
+        },
+      );
+    return new Lexer(os.data, os.first + at[1]).value();
   }
 
   /**
@@ -737,7 +752,7 @@ export class PdfDocument {
       b !== undefined &&
       a.type === b.type &&
       (a.type !== 1 || (b.type === 1 && a.offset === b.offset)) &&
-      (a.type !== 2 || (b.type === 2 && a.stream === b.stream));
+      (a.type !== 2 || (b.type === 2 && a.stream === b.stream && a.index === b.index));
     for (const [num, entry] of this.merged) {
       if (entry.type === 0) continue;
       const was = earlier.merged.get(num);

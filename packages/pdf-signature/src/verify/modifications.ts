@@ -349,8 +349,11 @@ function analyse(
     const after = doc.resolve(new PdfRef(num, 0));
     const dict = after instanceof PdfStream ? after.dict : after instanceof PdfDict ? after : undefined;
     const type = dict?.name('Type');
+    // A stream of the file's structure, or validation data: kinds only a new object may take. An
+    // object the signed revision had is judged by what it was, whatever keys it now shows.
+    const added = !before.has(num);
     if (type === 'XRef' || type === 'ObjStm') {
-      kinds.set(num, 'structure');
+      if (added) kinds.set(num, 'structure');
       continue;
     }
     if (!dict) continue;
@@ -366,7 +369,8 @@ function analyse(
     } else if (
       // A signature field, or its widget: an annotation of another kind claiming /FT /Sig is judged
       // as the annotation it is.
-      (dict.name('Subtype') === undefined && dict.name('FT') === 'Sig') ||
+      // (A /Subtype given indirectly is not absent: viewers resolve it.)
+      (dict.get('Subtype') === undefined && dict.name('FT') === 'Sig') ||
       (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
     ) {
       kinds.set(num, 'signature-field');
@@ -377,7 +381,7 @@ function analyse(
       dict.get('OCSPs') !== undefined ||
       dict.get('CRLs') !== undefined
     ) {
-      kinds.set(num, 'dss');
+      if (added) kinds.set(num, 'dss');
     }
   }
   // Widgets a signature field lists as /Kids are part of it, with or without a /Parent back.
@@ -531,15 +535,34 @@ function analyse(
       );
   }
   const catalog = doc.catalog();
+  let metadataAdded = false;
   // Document metadata may change with every save: the /Info dictionary and the XMP stream.
-  const infoNum = refNum(doc.trailer.get('Info'));
-  const metadataNum = refNum(catalog.get('Metadata'));
+  // Only the objects that were the Info dictionary and the XMP stream when it was signed, still of
+  // their kind and used by nothing else: a final /Info or /Metadata can point anywhere.
+  const infoBefore = refNum(before.trailer.get('Info'));
   const metadataBefore = refNum(before.catalog().get('Metadata'));
+  const metadataNow = new Set(
+    [refNum(doc.trailer.get('Info')), refNum(catalog.get('Metadata'))].filter((n) => n !== undefined),
+  );
   for (const num of changed) {
-    if (num === infoNum || num === metadataNum || num === metadataBefore) {
-      kinds.set(num, 'metadata');
-      continue;
+    if (
+      (num === infoBefore && isInfoDictionary(before, num) && isInfoDictionary(doc, num)) ||
+      (num === metadataBefore && isMetadataStream(before, num) && isMetadataStream(doc, num))
+    ) {
+      // Referred to by a trailer (a cross-reference stream's dictionary is one) or the catalog only.
+      const fromTrailerOrCatalog = (r: number) => {
+        if (r === -1 || r === beforeCatalogNum) return true;
+        const v = before.resolve(new PdfRef(r, 0));
+        return v instanceof PdfStream && v.dict.name('Type') === 'XRef';
+      };
+      if (referrers().get(num).every(fromTrailerOrCatalog)) {
+        kinds.set(num, 'metadata');
+        continue;
+      }
     }
+    // New metadata objects are judged as any new object (one the signed revision referred to is a
+    // redirect); they are named in what the update added.
+    if (!before.has(num) && metadataNow.has(num)) metadataAdded = true;
     if (kinds.has(num)) {
       if (!before.has(num) && referrers().has(num)) {
         // A catalog signed with /DSS naming an object never written: filling it with a DSS adds
@@ -944,7 +967,7 @@ function analyse(
       'long-term validation data (DSS) was added or updated',
       'dữ liệu kiểm tra dài hạn (DSS) được thêm vào hoặc cập nhật',
     );
-  if (added.has('metadata'))
+  if (added.has('metadata') || metadataAdded)
     permit('metadata', 'the document metadata was updated', 'siêu dữ liệu của văn bản được cập nhật');
   if (findings.length === 0)
     permit(
@@ -1357,7 +1380,7 @@ function isAnnotation(value: PdfValue | undefined): boolean {
   return (
     value instanceof PdfDict &&
     (value.name('Type') === 'Annot' ||
-      (value.name('Subtype') !== undefined && value.get('Rect') !== undefined))
+      (value.get('Subtype') !== undefined && value.get('Rect') !== undefined))
   );
 }
 
@@ -1388,6 +1411,18 @@ function structuralReferrer(before: PdfDocument, referrer: number, structuralArr
 function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
   const parent = doc.deref(dict.get('Parent'));
   return parent instanceof PdfDict && parent.name('FT') === 'Sig';
+}
+
+/** Whether object `num` is an Info dictionary: a plain dictionary, not a stream, no /Type of a page part. */
+function isInfoDictionary(doc: PdfDocument, num: number): boolean {
+  const v = doc.resolve(new PdfRef(num, 0));
+  return v instanceof PdfDict && v.get('Type') === undefined && v.get('Subtype') === undefined;
+}
+
+/** Whether object `num` is an XMP metadata stream (`/Type /Metadata`). */
+function isMetadataStream(doc: PdfDocument, num: number): boolean {
+  const v = doc.resolve(new PdfRef(num, 0));
+  return v instanceof PdfStream && v.dict.name('Type') === 'Metadata';
 }
 
 function refNum(v: PdfValue | undefined): number | undefined {
