@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Certificate, parseCertificate } from '@kyso/core';
 import { createSoftwareSigner } from '@kyso/core/node';
 import { createTestPki, softwareKey, type TestPki } from '@kyso/testkit';
@@ -155,6 +159,127 @@ describe('unsigned updates disguised as what may change', () => {
     expect(after.why).toContain('rule: annotations');
   });
 
+  it('a signed object relabelled as a signature field (/FT /Sig), as a stream or a dictionary', async () => {
+    const cases: Record<string, Uint8Array> = {
+      'content stream with /FT /Sig': tamper((u, _page, contents) =>
+        u.set(contents, new PdfRawStream(pdfDict({ FT: new PdfName('Sig') }), latin1Bytes(RED_PAGE))),
+      ),
+      'content stream as a widget': tamper((u, _page, contents) =>
+        u.set(
+          contents,
+          new PdfRawStream(
+            pdfDict({ Subtype: new PdfName('Widget'), FT: new PdfName('Sig') }),
+            latin1Bytes(RED_PAGE),
+          ),
+        ),
+      ),
+      'content stream replaced by << /FT /Sig >>': tamper((u, _page, contents) =>
+        u.set(contents, pdfDict({ FT: new PdfName('Sig') })),
+      ),
+    };
+    for (const [name, pdf] of Object.entries(cases))
+      expect((await firstAfter(pdf)).modifiedAfter, name).toBe('disallowed');
+  });
+
+  it('an indirect array of numbers changed, or grown by a stream claiming /FT /Sig', async () => {
+    const doc = PdfDocument.load(signed);
+    const page = pageRefs(doc)[0]!;
+    const pageDict = doc.resolve(page) as PdfDict;
+    const size = doc.trailer.get('Size') as number;
+    // First the signed page with an indirect /MediaBox and /Contents array, as many producers write.
+    const indirect = tableUpdate(signed, [
+      [size, 0, '[0 0 595 842]'],
+      [size + 1, 0, `[${latin1(serializeValue(pageDict.get('Contents')!)).replace(/^\[|\]$/g, '')}]`],
+      [
+        page.num,
+        0,
+        latin1(
+          serializeValue(
+            withEntries(pageDict, { MediaBox: new PdfRef(size, 0), Contents: new PdfRef(size + 1, 0) }),
+          ),
+        ),
+      ],
+    ]);
+    const signedAgain = (
+      await signPersonal(indirect, {
+        signer: createSoftwareSigner(softwareKey(pki, pki.leaves.personal)),
+        unsafeSkipSignerValidation: true,
+        image: encodePng(signatureImage(400, 150)),
+        placement: { page: 1, rect: { x: 340, y: 100, width: 180, height: 70 } },
+      })
+    ).bytes;
+    const judge = async (pdf: Uint8Array) => {
+      const report = await verifyPdf(pdf, { trustAnchors: [root], revocation: 'none' });
+      return report.signatures.at(-1)!.modifiedAfter;
+    };
+    expect(await judge(signedAgain)).toBe('none');
+    const cropped = tableUpdate(signedAgain, [[size, 0, '[0 500 400 842]']]);
+    expect(await judge(cropped)).toBe('disallowed');
+    const after = PdfDocument.load(signedAgain);
+    const contentsArray = after.resolve(new PdfRef(size + 1, 0)) as PdfRef[];
+    const next = after.trailer.get('Size') as number;
+    const grown = tableUpdate(signedAgain, [
+      [next, 0, `<< /FT /Sig /Length ${RED_PAGE.length} >>\nstream\n${RED_PAGE}\nendstream`],
+      [size + 1, 0, `[${contentsArray.map((r) => `${r.num} 0 R`).join(' ')} ${next} 0 R]`],
+    ]);
+    expect(await judge(grown)).toBe('disallowed');
+  });
+
+  it('the trailer pointed at a new catalog, or given an /Encrypt', async () => {
+    const doc = PdfDocument.load(signed);
+    const catalogNum = (doc.trailer.get('Root') as PdfRef).num;
+    const size = doc.trailer.get('Size') as number;
+    const newCatalog = tableUpdate(signed, [[size, 0, latin1(serializeValue(doc.catalog()))]]);
+    const text = latin1(newCatalog);
+    const at = text.lastIndexOf(`/Root ${catalogNum} 0 R`);
+    const repointed = `${text.slice(0, at)}/Root ${size} 0 R${text.slice(at + `/Root ${catalogNum} 0 R`.length)}`;
+    expect((await firstAfter(new Uint8Array(Buffer.from(repointed, 'latin1')))).modifiedAfter).toBe(
+      'disallowed',
+    );
+    // An /Encrypt that opens with the empty password (qpdf's, AES-256, with its /ID): a viewer
+    // decrypts the signed streams with it and shows noise.
+    const dir = mkdtempSync(join(tmpdir(), 'kyso-disguise-'));
+    try {
+      writeFileSync(join(dir, 'in.pdf'), signed);
+      execFileSync('qpdf', [
+        '--encrypt',
+        '',
+        'owner',
+        '256',
+        '--',
+        join(dir, 'in.pdf'),
+        join(dir, 'enc.pdf'),
+      ]);
+      const enc = await PdfDocument.open(new Uint8Array(readFileSync(join(dir, 'enc.pdf'))), {
+        password: '',
+      });
+      const encrypt = latin1(serializeValue(enc.deref(enc.trailer.get('Encrypt'))!));
+      const id = latin1(serializeValue(enc.trailer.get('ID')!));
+      const encrypted = latin1(tableUpdate(signed, [[size, 0, encrypt]], `/Encrypt ${size} 0 R`));
+      const patched = encrypted.replace(/\/ID \[[^\]]*\](?=[^]*$)/, `/ID ${id}`);
+      const result = await firstAfter(new Uint8Array(Buffer.from(patched, 'latin1'))).catch((e) => ({
+        modifiedAfter: `refused: ${(e as { code?: string }).code}`,
+      }));
+      expect(result.modifiedAfter).toBe('disallowed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a signed object rewritten under another generation, or a cross-reference naming bytes of another object', async () => {
+    const doc = PdfDocument.load(signed);
+    const page = pageRefs(doc)[0]!;
+    const body = latin1(serializeValue(doc.resolve(page) as PdfDict));
+    // Byte for byte the same page, as generation 1: references "n 0 R" now find nothing in a viewer.
+    expect((await firstAfter(tableUpdate(signed, [[page.num, 1, body]]))).modifiedAfter).toBe('disallowed');
+    // The entry for the page points at an object headed with another number.
+    const size = doc.trailer.get('Size') as number;
+    const misplaced = tableUpdate(signed, [[page.num, 0, body, size + 50]]);
+    const after = await firstAfter(misplaced);
+    expect(after.modifiedAfter).toBe('disallowed');
+    expect(after.why).toContain('rule: damaged-file');
+  });
+
   it('an object stream that holds the page twice, or whose index names another object', async () => {
     const doc = PdfDocument.load(signed);
     const pageRef = pageRefs(doc)[0]!;
@@ -208,6 +333,36 @@ describe('unsigned updates disguised as what may change', () => {
     expect((await firstAfter(honest)).modifiedAfter).not.toBe('disallowed');
   });
 });
+
+/**
+ * An update with a classic cross-reference table: each object written with its number and
+ * generation (and, to misplace it, another number in its header); `trailer` adds entries.
+ */
+function tableUpdate(
+  base: Uint8Array,
+  objects: [number, number, string, number?][],
+  trailer = '',
+): Uint8Array {
+  const doc = PdfDocument.load(base);
+  let out = latin1(base);
+  if (!out.endsWith('\n')) out += '\n';
+  const rows: [number, string][] = [];
+  for (const [num, gen, body, header] of objects) {
+    rows.push([num, `${String(out.length).padStart(10, '0')} ${String(gen).padStart(5, '0')} n \n`]);
+    out += `${header ?? num} ${gen} obj\n${body}\nendobj\n`;
+  }
+  rows.sort((a, b) => a[0] - b[0]);
+  const xrefAt = out.length;
+  out += 'xref\n0 1\n0000000000 65535 f \n';
+  for (const [n, row] of rows) out += `${n} 1\n${row}`;
+  const ref = (key: string) => {
+    const v = doc.trailer.get(key);
+    return v ? `/${key} ${latin1(serializeValue(v))}` : '';
+  };
+  const size = Math.max(doc.trailer.get('Size') as number, ...rows.map(([n]) => n + 1));
+  out += `trailer\n<< /Size ${size} ${ref('Root')} ${ref('Info')} ${ref('ID')} /Prev ${doc.sections[0]!.offset} ${trailer} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(out, 'latin1'));
+}
 
 /** Whether kyso refuses the file as malformed, or reads it and fails the signature before the update. */
 async function malformedOrFailed(pdf: Uint8Array): Promise<boolean> {

@@ -660,6 +660,28 @@ export class PdfDocument {
     return v;
   }
 
+  /** The generation the newest revision gives object `num` (0 when compressed or absent). */
+  generationOf(num: number): number {
+    const entry = this.merged.get(num);
+    return entry?.type === 1 ? entry.gen : 0;
+  }
+
+  /**
+   * Whether the bytes the cross-reference names for object `num` define that object, with its
+   * number and generation (a viewer that finds another object there rebuilds the file its own
+   * way). Compressed objects are checked by index when read; absent ones define nothing.
+   */
+  definesItself(num: number): boolean {
+    const entry = this.merged.get(num);
+    if (entry?.type !== 1) return true;
+    try {
+      const parsed = this.parseIndirect(entry.offset);
+      return parsed.num === num && parsed.gen === entry.gen;
+    } catch {
+      return false;
+    }
+  }
+
   /** Where object `num` is defined in the newest revision, for modification analysis. */
   offsetOf(num: number): number | undefined {
     const entry = this.merged.get(num);

@@ -367,11 +367,12 @@ function analyse(
           `một chữ ký (đối tượng ${num}) được thêm vào dù ${noChangesBy(permissions).vi}`,
         );
     } else if (
-      // A signature field, or its widget: an annotation of another kind claiming /FT /Sig is judged
-      // as the annotation it is.
-      // (A /Subtype given indirectly is not absent: viewers resolve it.)
-      (dict.get('Subtype') === undefined && dict.name('FT') === 'Sig') ||
-      (dict.name('Subtype') === 'Widget' && (dict.name('FT') === 'Sig' || isSigParent(doc, dict)))
+      // A signature field, or its widget (a dictionary, never a stream): an annotation of another
+      // kind claiming /FT /Sig is judged as the annotation it is, and an object the signed revision
+      // had counts only if it was one then.
+      after instanceof PdfDict &&
+      isSignatureFieldShape(doc, after) &&
+      (added || isSignatureFieldShape(before, before.resolve(new PdfRef(num, 0))))
     ) {
       kinds.set(num, 'signature-field');
     } else if (
@@ -534,6 +535,16 @@ function analyse(
         `đối tượng ${num} của phiên bản đã ký bị xóa`,
       );
   }
+  // The trailer names the catalog and the encryption every object is read with: an update may keep
+  // them, never change them (a new catalog can carry a new page tree; a new /Encrypt turns the
+  // signed streams into noise for a viewer).
+  for (const key of ['Root', 'Encrypt'] as const)
+    if (!same(before.trailer.get(key), doc.trailer.get(key)))
+      reject(
+        'object-overridden',
+        `the trailer's /${key} changed after signing`,
+        `/${key} của phần trailer bị thay đổi sau khi ký`,
+      );
   const catalog = doc.catalog();
   let metadataAdded = false;
   // Document metadata may change with every save: the /Info dictionary and the XMP stream.
@@ -545,6 +556,20 @@ function analyse(
     [refNum(doc.trailer.get('Info')), refNum(catalog.get('Metadata'))].filter((n) => n !== undefined),
   );
   for (const num of changed) {
+    // What a viewer reads for this number must be what kyso reads: the object the cross-reference
+    // names, under the generation the signed revision gave it.
+    if (!doc.definesItself(num))
+      reject(
+        'damaged-file',
+        `the cross-reference places object ${num} where another object (or none) is defined`,
+        `bảng tham chiếu chéo đặt đối tượng ${num} ở chỗ định nghĩa một đối tượng khác (hoặc không có gì)`,
+      );
+    if (before.has(num) && doc.generationOf(num) !== before.generationOf(num))
+      reject(
+        'object-overridden',
+        `object ${num} of the signed revision was redefined under generation ${doc.generationOf(num)}`,
+        `đối tượng ${num} của phiên bản đã ký bị định nghĩa lại với thế hệ ${doc.generationOf(num)}`,
+      );
     if (
       (num === infoBefore && isInfoDictionary(before, num) && isInfoDictionary(doc, num)) ||
       (num === metadataBefore && isMetadataStream(before, num) && isMetadataStream(doc, num))
@@ -775,7 +800,13 @@ function analyse(
         judgeAnnots(old, now, { en: `the annotation array ${num}`, vi: `mảng chú thích ${num}` });
         continue;
       }
-      const added = grewOnly(old, now);
+      // The form's /Fields may gain signature fields anywhere; any other array keeps its entries,
+      // in order and unchanged (numbers too: a /MediaBox), and may only be followed by new ones.
+      const added = structuralArrays.has(num)
+        ? grewOnly(old, now)
+        : old.length <= now.length && old.every((v, i) => same(v, now[i]))
+          ? now.slice(old.length).map((v) => (v instanceof PdfRef ? v.num : -1))
+          : null;
       if (added === null)
         reject(
           'form-structure',
@@ -787,8 +818,8 @@ function analyse(
           if (kinds.get(n) !== 'signature-field')
             reject(
               'form-structure',
-              `object ${n}, not a signature field, was added to the array ${num}`,
-              `đối tượng ${n}, không phải trường chữ ký, được thêm vào mảng ${num}`,
+              `${n < 0 ? 'a value' : `object ${n}`}, not a signature field, was added to the array ${num}`,
+              `${n < 0 ? 'một giá trị' : `đối tượng ${n}`}, không phải trường chữ ký, được thêm vào mảng ${num}`,
             );
       continue;
     }
@@ -1406,6 +1437,18 @@ function structuralReferrer(before: PdfDocument, referrer: number, structuralArr
   const v = before.resolve(new PdfRef(referrer, 0));
   if (!(v instanceof PdfDict)) return false;
   return v.get('Fields') !== undefined || v.name('Type') === 'Page' || v.get('Kids') !== undefined;
+}
+
+/**
+ * Whether `value` is shaped as a signature field or its widget. (A /Subtype given indirectly is not
+ * absent: viewers resolve it, so such an annotation is judged as an annotation.)
+ */
+function isSignatureFieldShape(doc: PdfDocument, value: PdfValue | undefined): boolean {
+  if (!(value instanceof PdfDict)) return false;
+  return (
+    (value.get('Subtype') === undefined && value.name('FT') === 'Sig') ||
+    (value.name('Subtype') === 'Widget' && (value.name('FT') === 'Sig' || isSigParent(doc, value)))
+  );
 }
 
 function isSigParent(doc: PdfDocument, dict: PdfDict): boolean {
