@@ -256,7 +256,9 @@ describe('unsigned updates disguised as what may change', () => {
       const encrypt = latin1(serializeValue(enc.deref(enc.trailer.get('Encrypt'))!));
       const id = latin1(serializeValue(enc.trailer.get('ID')!));
       const encrypted = latin1(tableUpdate(signed, [[size, 0, encrypt]], `/Encrypt ${size} 0 R`));
-      const patched = encrypted.replace(/\/ID \[[^\]]*\](?=[^]*$)/, `/ID ${id}`);
+      // The update's trailer (the last /ID) gets the encryption's /ID.
+      const idAt = encrypted.lastIndexOf('/ID [');
+      const patched = `${encrypted.slice(0, idAt)}/ID ${id}${encrypted.slice(encrypted.indexOf(']', idAt) + 1)}`;
       const result = await firstAfter(new Uint8Array(Buffer.from(patched, 'latin1'))).catch((e) => ({
         modifiedAfter: `refused: ${(e as { code?: string }).code}`,
       }));
