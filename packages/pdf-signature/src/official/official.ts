@@ -32,7 +32,7 @@ import { PdfError } from '../errors.js';
 import type { PdfDocument } from '../reader/document.js';
 import { isPdfA1 } from '../reader/pdfa.js';
 import type { SigningWarning, SignPdfResult } from '../sign/complete.js';
-import { type FormField, formFields, pageGeometry, pageRefs } from '../sign/form.js';
+import { type FormField, formFields, isEmptySignatureField, pageGeometry, pageRefs } from '../sign/form.js';
 import { certificationLevel, type FieldLockSpec, fieldLock } from '../sign/mdp.js';
 import {
   addSignaturePlaceholder,
@@ -179,9 +179,7 @@ function personalPlan(
   requireKind(certificate, 'personal');
   const update = new IncrementalUpdate(pdf);
   if (options.certify !== undefined && !options.agencyFields) {
-    const empty = formFields(update.document).filter(
-      (f) => f.type === 'Sig' && f.dict.get('V') === undefined,
-    );
+    const empty = formFields(update.document).filter(isEmptySignatureField);
     if (empty.length === 0)
       throw new PdfError(
         'OFFICIAL_DOCMDP_WITHOUT_LATER_FIELDS',
@@ -510,14 +508,15 @@ function agencyField(
           ? `${AGENCY_FIELD_NAME}_DoKhan`
           : AGENCY_FIELD_NAME;
   const fields = formFields(doc);
-  const emptySig = (f: FormField) => f.type === 'Sig' && f.dict.get('V') === undefined;
   // A number or date field reserved under another seal name (agencyFields.fieldName): the one
   // empty field with its suffix, so two steps find it as signAgency does.
   const suffix = kind === 'number' ? NUMBER_SUFFIX : kind === 'date' ? DATE_SUFFIX : undefined;
-  const reservedElsewhere = suffix ? fields.filter((f) => f.name.endsWith(suffix) && emptySig(f)) : [];
+  const reservedElsewhere = suffix
+    ? fields.filter((f) => f.name.endsWith(suffix) && isEmptySignatureField(f))
+    : [];
   const name = given ?? (reservedElsewhere.length === 1 ? reservedElsewhere[0]!.name : fallback);
   const field = fields.find((f) => f.name === name);
-  const empty = field !== undefined && field.type === 'Sig' && field.dict.get('V') === undefined;
+  const empty = field !== undefined && isEmptySignatureField(field);
   if (empty && given !== undefined) return { name, reserved: field };
   // A copy or an attachment fills a reserved field only when the caller names it: the default
   // one is the seal's square.

@@ -26,7 +26,7 @@ import type { PdfDocument } from '../reader/document.js';
 import { decodeStream } from '../reader/filters.js';
 import { latin1 } from '../reader/lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfValue } from '../reader/objects.js';
-import { type FormField, pageGeometry, pageRefs, widgetPage } from '../sign/form.js';
+import { type FormField, normalisedRect, pageGeometry, pageRefs, widgetPage } from '../sign/form.js';
 import type { IncrementalUpdate } from '../writer/incremental.js';
 
 /** A signature field's (first) widget on the page as displayed. */
@@ -89,7 +89,7 @@ export function widgetPlace(update: IncrementalUpdate, field: FormField): Widget
   const ref = Array.isArray(kids) && kids[0] instanceof PdfRef ? kids[0] : field.ref;
   const dict = doc.deref(ref);
   if (!(dict instanceof PdfDict)) return null;
-  const rect = boxOf(doc.deref(dict.get('Rect')));
+  const rect = normalisedRect(doc.deref(dict.get('Rect')));
   const pageRef = widgetPage(update, ref, dict);
   if (!rect || !pageRef) return null;
   const index = pageRefs(doc).findIndex((r) => r.num === pageRef.num);
@@ -152,7 +152,7 @@ class AppearanceReader {
     const form = doc.deref(entry);
     // A dictionary of appearance states is a check box's, not a signature's.
     if (!(form instanceof PdfStream)) return undefined;
-    const bbox = boxOf(doc.deref(form.dict.get('BBox')));
+    const bbox = normalisedRect(doc.deref(form.dict.get('BBox')));
     if (!bbox) return undefined;
     const matrix = matrixOf(doc.deref(form.dict.get('Matrix')));
     const painted = this.paintedImages(form, entry instanceof PdfRef ? entry.num : form, bbox, 0);
@@ -237,7 +237,7 @@ class AppearanceReader {
         let box: Box | undefined;
         if (target.dict.name('Subtype') === 'Image') box = bounds([0, 0, 1, 1], ctm);
         else if (target.dict.name('Subtype') === 'Form') {
-          const inner = boxOf(doc.deref(target.dict.get('BBox')));
+          const inner = normalisedRect(doc.deref(target.dict.get('BBox')));
           const key = entry instanceof PdfRef ? entry.num : target;
           const painted = inner && this.paintedImages(target, key, inner, depth + 1);
           if (this.stopped) return undefined;
@@ -307,15 +307,6 @@ function keep(operands: (number | PdfName)[], value: number | PdfName): void {
 const WHITE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
 const regular = (b: number) => !WHITE.has(b) && !DELIMITERS.has(b);
-
-/** `[x1 y1 x2 y2]` normalised, from four finite numbers. */
-function boxOf(value: PdfValue | undefined): Box | undefined {
-  if (!Array.isArray(value) || value.length !== 4) return undefined;
-  const [a, b, c, d] = value;
-  if (![a, b, c, d].every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
-  const [x1, y1, x2, y2] = [a, b, c, d] as number[];
-  return [Math.min(x1!, x2!), Math.min(y1!, y2!), Math.max(x1!, x2!), Math.max(y1!, y2!)];
-}
 
 function matrixOf(value: PdfValue | undefined): Matrix {
   return Array.isArray(value) &&

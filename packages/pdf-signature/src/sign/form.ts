@@ -21,6 +21,20 @@ export interface FormField {
   type: string | undefined;
 }
 
+/** Whether `field` is a signature field that is not signed yet (no /V). */
+export function isEmptySignatureField(field: FormField): boolean {
+  return field.type === 'Sig' && field.dict.get('V') === undefined;
+}
+
+/** A rectangle (`/Rect`, `/BBox`) as `[x1 y1 x2 y2]` with x1 ≤ x2, y1 ≤ y2; undefined unless four finite numbers. */
+export function normalisedRect(value: unknown): [number, number, number, number] | undefined {
+  if (!Array.isArray(value) || value.length !== 4) return undefined;
+  const [a, b, c, d] = value;
+  if (![a, b, c, d].every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  const [x1, y1, x2, y2] = [a, b, c, d] as number[];
+  return [Math.min(x1!, x2!), Math.min(y1!, y2!), Math.max(x1!, x2!), Math.max(y1!, y2!)];
+}
+
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 32;
 

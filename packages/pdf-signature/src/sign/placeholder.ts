@@ -21,6 +21,8 @@ import {
   editCatalog,
   type FormField,
   formFields,
+  isEmptySignatureField,
+  normalisedRect,
   pageAt,
   pageGeometry,
   prepareAcroForm,
@@ -388,7 +390,7 @@ function existingEmptyField(
       );
     return undefined;
   }
-  if (field.type !== 'Sig' || field.dict.get('V') !== undefined)
+  if (!isEmptySignatureField(field))
     throw new PdfError(
       'PDF_SIGN_FIELD_EXISTS',
       `a form field named "${options.fieldName}" already exists${field.type === 'Sig' ? ' and is signed' : ''}`,
@@ -647,9 +649,9 @@ function showInWidget(
   dict: PdfDict,
   shown: FieldAppearance,
 ): PdfRef {
-  const rect = update.deref(dict.get('Rect'));
+  const user = normalisedRect(update.deref(dict.get('Rect')));
   const pageRef = widgetPage(update, widget, dict);
-  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((n) => typeof n === 'number') || !pageRef)
+  if (!user || !pageRef)
     throw invalid(
       'fieldAppearance for a widget without a rectangle or a page',
       'fieldAppearance cho widget không có hình chữ nhật hoặc trang',
@@ -663,13 +665,6 @@ function showInWidget(
       `fieldAppearance for a widget rotated by its /MK /R ${turn}: the appearance would be rotated twice`,
       `fieldAppearance cho widget được xoay bởi /MK /R ${turn}: giao diện sẽ bị xoay hai lần`,
     );
-  const r = rect as number[];
-  const user = [
-    Math.min(r[0]!, r[2]!),
-    Math.min(r[1]!, r[3]!),
-    Math.max(r[0]!, r[2]!),
-    Math.max(r[1]!, r[3]!),
-  ] as const;
   const geometry = pageGeometry(update, pageRef);
   const box = userRectToView(geometry, user);
   const form = shown.appearance;
